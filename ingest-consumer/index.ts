@@ -1,0 +1,1 @@
+export default { async queue(batch) { batch.ackAll(); } } satisfies ExportedHandler<ConsumerEnv>;

@@ -1,0 +1,66 @@
+// Two test projects, both inside workerd with the `local` environment's bindings:
+// - gateway: the gateway is the main worker; the ingest consumer and the local
+//   stand-ins run beside it as auxiliary workers sharing its D1, R2 and queue,
+//   so a test can follow an upload all the way to `ready`.
+// - consumer: the ingest consumer is the main worker, for driving its queue
+//   handler directly with hand-made batches.
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { buildSync } from "esbuild";
+import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const outdir = ".wrangler/test-workers";
+
+/** Auxiliary workers are not transformed by Vite: bundle them, and take their bindings from their wrangler file. */
+function auxiliaryWorker(configPath: string, entry: string, name: string) {
+  const outfile = `${outdir}/${name}.js`;
+  buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2023",
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "warning",
+  });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath, "local");
+  return { ...workerOptions, name, modules: true, scriptPath: outfile };
+}
+
+const migrations = await readD1Migrations("migrations");
+const localServices = () => auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
+            remoteBindings: false,
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef" },
+              workers: [auxiliaryWorker("wrangler.consumer.toml", "ingest-consumer/index.ts", "rag-ingest-consumer"), localServices()],
+            },
+          }),
+        ],
+        test: { name: "gateway", include: ["test/gateway/**/*.test.ts"], setupFiles: ["test/apply-migrations.ts"] },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "wrangler.consumer.toml", environment: "local" },
+            remoteBindings: false,
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: migrations },
+              workers: [localServices()],
+            },
+          }),
+        ],
+        test: { name: "consumer", include: ["test/consumer/**/*.test.ts", "test/shared/**/*.test.ts"], setupFiles: ["test/apply-migrations.ts"] },
+      },
+    ],
+  },
+});
