@@ -2,5 +2,5 @@
 interface LocalServicesEnv {
 	LOCAL_AI_FAULTS: string;
 	LOCAL_VECTORIZE_LAG_MS: string;
-	VECTOR_INDEX: DurableObjectNamespace<import("../../work/main/local-services/index").LocalVectorIndex>;
+	VECTOR_INDEX: DurableObjectNamespace<import("./index").LocalVectorIndex>;
 }

@@ -9,9 +9,9 @@
 //   return `{ ids, count }`; V2 indexes (the only kind that can be created now)
 //   return `{ mutationId }`, which is the `Vectorize` type.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const workers = [
   { config: "wrangler.gateway.toml", name: "GatewayEnv", out: "gateway/worker-configuration.d.ts", secrets: ["JWT_SECRET"] },
@@ -25,14 +25,17 @@ for (const worker of workers) {
   // Secrets are not in the wrangler file; name them so they are typed.
   const secretsFile = join(dir, `${worker.name}.vars`);
   writeFileSync(secretsFile, worker.secrets.map((s) => `${s}=""\n`).join(""));
-  const raw = join(dir, `${worker.name}.d.ts`);
+  // Beside the output, so that import() paths in it resolve from there.
+  const raw = join(dirname(worker.out), ".wrangler-types.tmp.d.ts");
   execFileSync(
     "npx",
     ["wrangler", "types", raw, "-c", worker.config, "-e", worker.env ?? "production", "--env-interface", worker.name,
       "--include-runtime", "false", "--strict-vars", "false", "--env-file", secretsFile],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
-  const body = readFileSync(raw, "utf8").match(/\tinterface Env \{\n([\s\S]*?)\n\t\}/);
+  const generated = readFileSync(raw, "utf8");
+  rmSync(raw);
+  const body = generated.match(/\tinterface Env \{\n([\s\S]*?)\n\t\}/);
   if (!body?.[1]) throw new Error(`unexpected wrangler types output for ${worker.config}`);
   const members = body[1]
     .split("\n")
