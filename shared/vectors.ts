@@ -1,0 +1,54 @@
+// Chunk vectors in Vectorize: one namespace per tenant, deterministic ids.
+import { inBatches } from "./batching";
+import { chunkVectorId, chunkVectorIds } from "./ids";
+
+// Vectorize accepts at most 1,000 vectors per upsert and 1,000 ids per delete from a Worker.
+const MAX_VECTORS_PER_WRITE = 1000;
+
+export interface ChunkVector {
+  chunkIndex: number;
+  values: number[];
+}
+
+/** Upserts chunk vectors in the tenant's namespace; writing the same chunks again replaces them. */
+export async function upsertChunkVectors(index: Vectorize, tenantId: string, documentId: string, vectors: readonly ChunkVector[]): Promise<void> {
+  for (const batch of inBatches(vectors, MAX_VECTORS_PER_WRITE)) {
+    await index.upsert(
+      batch.map((v) => ({
+        id: chunkVectorId(documentId, v.chunkIndex),
+        values: v.values,
+        namespace: tenantId,
+        metadata: { documentId, chunkIndex: v.chunkIndex },
+      })),
+    );
+  }
+}
+
+/** Deletes the vectors of chunks [from, to) of a document. Deleting ids that do not exist is harmless. */
+export async function deleteChunkVectors(index: Vectorize, documentId: string, from: number, to: number): Promise<void> {
+  for (const ids of inBatches(chunkVectorIds(documentId, from, to), MAX_VECTORS_PER_WRITE)) {
+    await index.deleteByIds(ids);
+  }
+}
+
+/**
+ * Vectorize applies writes asynchronously. Polls until every given id can be
+ * read back, or the time is up; true when all are visible.
+ */
+export async function waitForVectors(
+  index: Vectorize,
+  ids: readonly string[],
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  // getByIds returns at most 20 vectors with values; the ids are probes, not a census.
+  for (const probe of inBatches(ids, 20)) {
+    for (;;) {
+      const found = await index.getByIds(probe);
+      if (found.length === probe.length) break;
+      if (Date.now() + intervalMs > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+  return true;
+}
