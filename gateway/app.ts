@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./context";
+import { ApiError, type ErrorCode, errorBody } from "./errors";
+import { requireAuth } from "./middleware/auth";
+import { documents } from "./routes/documents";
+import { health } from "./routes/health";
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestId({ headerName: "X-Request-Id" }));
+app.route("/health", health);
+app.use("/v1/*", requireAuth);
+app.route("/v1/documents", documents);
+
+app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`, c.get("requestId")), 404));
+
+app.onError((error, c) => {
+  const id = c.get("requestId");
+  if (error instanceof ApiError) {
+    if (error.status >= 500) console.error("request failed", { requestId: id, code: error.code, message: error.message });
+    return c.json(errorBody(error.code, error.message, id), error.status, error.headers);
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const code: ErrorCode = error.status === 404 ? "not_found" : error.status === 405 ? "method_not_allowed" : "invalid_request";
+    return c.json(errorBody(code, error.message || "The request is invalid.", id), error.status);
+  }
+  console.error("unhandled error", { requestId: id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  return c.json(errorBody("internal_error", "Something went wrong on our side.", id), 500);
+});

@@ -1,0 +1,60 @@
+// Decides what an upload is from its bytes, using the declared type only to
+// tell plain text from markdown. A client's Content-Type is a hint, not a fact.
+import { err, ok, type Result } from "../shared/result";
+
+export type AcceptedType = "application/pdf" | "text/plain" | "text/markdown";
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+// PDF readers accept the header anywhere in the first 1,024 bytes.
+const PDF_HEADER_WINDOW = 1024;
+const TEXT_TYPES: Record<string, AcceptedType> = {
+  "text/plain": "text/plain",
+  "text/markdown": "text/markdown",
+  "text/x-markdown": "text/markdown",
+};
+const TEXT_EXTENSIONS: Record<string, AcceptedType> = { txt: "text/plain", text: "text/plain", md: "text/markdown", markdown: "text/markdown" };
+const GENERIC_TYPES = new Set(["", "application/octet-stream"]);
+
+export function detectDocumentType(bytes: Uint8Array, declaredType: string, filename: string | null): Result<AcceptedType, string> {
+  if (hasPdfHeader(bytes)) return ok("application/pdf");
+  if (declaredType === "application/pdf") return err("The body was declared application/pdf but is not a PDF.");
+  const textType = TEXT_TYPES[declaredType] ?? (GENERIC_TYPES.has(declaredType) ? extensionType(filename) : undefined);
+  if (!textType) {
+    return err(`Unsupported type ${declaredType || "(none)"}: send application/pdf, text/plain or text/markdown.`);
+  }
+  if (!isUtf8Text(bytes)) return err(`The body was declared ${textType} but is not UTF-8 text.`);
+  return ok(textType);
+}
+
+function hasPdfHeader(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, PDF_HEADER_WINDOW) - PDF_MAGIC.length;
+  outer: for (let i = 0; i <= end; i++) {
+    for (let j = 0; j < PDF_MAGIC.length; j++) if (bytes[i + j] !== PDF_MAGIC[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function extensionType(filename: string | null): AcceptedType | undefined {
+  const extension = filename?.match(/\.([A-Za-z0-9]+)$/)?.[1]?.toLowerCase();
+  return extension ? TEXT_EXTENSIONS[extension] : undefined;
+}
+
+function isUtf8Text(bytes: Uint8Array): boolean {
+  // NUL never occurs in text; its presence means a binary file.
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A filename safe to store and echo back: no path, no control characters, bounded length. */
+export function cleanFilename(name: string | null, type: AcceptedType): string {
+  const base = (name ?? "").split(/[\\/]/).pop() ?? "";
+  const cleaned = base.replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, 255);
+  if (cleaned) return cleaned;
+  return type === "application/pdf" ? "document.pdf" : type === "text/markdown" ? "document.md" : "document.txt";
+}

@@ -1,0 +1,19 @@
+// Deleting a document everywhere it lives. Each step is idempotent, and the
+// D1 row goes last, so a failure half way leaves a document that a repeated
+// DELETE finishes off rather than orphans nobody can see.
+import { type DocumentRecord, deleteDocumentStatements } from "../shared/documents";
+import { deleteChunkVectors } from "../shared/vectors";
+
+export interface PurgeDeps {
+  db: D1Database;
+  bucket: R2Bucket;
+  index: Vectorize;
+}
+
+export async function purgeDocument(deps: PurgeDeps, document: DocumentRecord): Promise<void> {
+  // Vector ids are `${id}:${i}` for every chunk the consumer planned, even ones it never finished.
+  const planned = Math.max(document.progress.total, document.chunks ?? 0);
+  await deleteChunkVectors(deps.index, document.id, 0, planned);
+  await deps.bucket.delete(document.objectKey);
+  await deps.db.batch(deleteDocumentStatements(deps.db, document.id));
+}
