@@ -1,1 +1,3 @@
-export default { async queue(batch) { batch.ackAll(); } } satisfies ExportedHandler<ConsumerEnv>;
+import { handleBatch } from "./handle-batch";
+
+export default { queue: handleBatch } satisfies ExportedHandler<ConsumerEnv>;

@@ -1,0 +1,34 @@
+// The consumer's configuration, from its vars, with production defaults.
+import { type EmbeddingModel, isEmbeddingModel } from "../shared/embeddings";
+
+export interface ConsumerConfig {
+  embeddingModel: EmbeddingModel;
+  maxPages: number;
+  maxChunks: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  /** How long one attempt waits for Vectorize to make its writes queryable before retrying later. */
+  visibilityTimeoutMs: number;
+}
+
+type ConfigVars = Partial<Record<"EMBEDDING_MODEL" | "MAX_PAGES" | "MAX_CHUNKS" | "RETRY_BASE_SECONDS" | "RETRY_MAX_SECONDS" | "VISIBILITY_TIMEOUT_MS", string>>;
+
+export function readConfig(vars: ConfigVars): ConsumerConfig {
+  const model = vars.EMBEDDING_MODEL || "@cf/baai/bge-base-en-v1.5";
+  if (!isEmbeddingModel(model)) throw new Error(`EMBEDDING_MODEL ${model} is not a supported embedding model`);
+  return {
+    embeddingModel: model,
+    maxPages: positive(vars.MAX_PAGES, 2000, "MAX_PAGES"),
+    maxChunks: positive(vars.MAX_CHUNKS, 10000, "MAX_CHUNKS"),
+    retryBaseSeconds: positive(vars.RETRY_BASE_SECONDS, 10, "RETRY_BASE_SECONDS"),
+    retryMaxSeconds: positive(vars.RETRY_MAX_SECONDS, 600, "RETRY_MAX_SECONDS"),
+    visibilityTimeoutMs: positive(vars.VISIBILITY_TIMEOUT_MS, 30000, "VISIBILITY_TIMEOUT_MS"),
+  };
+}
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${value}`);
+  return n;
+}

@@ -1,0 +1,111 @@
+// One ingestion: extract -> chunk -> embed -> Vectorize + D1 (FTS5) -> ready.
+// Every effect is keyed deterministically (chunk index, vector id), so running
+// it again for the same message (redelivery, retry after a crash) rewrites
+// the same rows and vectors instead of adding copies.
+import { inBatches } from "../shared/batching";
+import { deleteChunksFromStatement, upsertChunkStatements } from "../shared/chunk-store";
+import { type Chunk, chunkDocument } from "../shared/chunking";
+import { getDocument } from "../shared/documents";
+import type { Embed } from "../shared/embeddings";
+import { chunkVectorId } from "../shared/ids";
+import type { IngestMessage } from "../shared/ingest-message";
+import { deleteChunkVectors, upsertChunkVectors, waitForVectors } from "../shared/vectors";
+import type { ConsumerConfig } from "./config";
+import { extractPages } from "./extract";
+import { markProcessing, markReady, progressStatement, recordPlan } from "./status";
+
+export interface IngestDeps {
+  db: D1Database;
+  bucket: R2Bucket;
+  index: Vectorize;
+  embed: Embed;
+  config: ConsumerConfig;
+}
+
+export type Outcome =
+  | { kind: "ready"; chunks: number }
+  /** Nothing to do: the document is gone, finished, or now belongs to a newer ingestion. */
+  | { kind: "skipped"; reason: string }
+  /** Permanent: retrying cannot help. */
+  | { kind: "failed"; code: string; message: string }
+  | { kind: "retry"; reason: string; delaySeconds?: number };
+
+// Chunks embedded and stored per step; also the unit of progress.
+const STEP = 100;
+// Vectorize usually applies writes within seconds; poll at this pace.
+const VISIBILITY_POLL_MS = 500;
+
+export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<Outcome> {
+  const { db, config } = deps;
+  const doc = await getDocument(db, message.tenantId, message.documentId);
+  if (!doc) return { kind: "skipped", reason: "document deleted" };
+  if (doc.ingestKey !== message.ingestKey) return { kind: "skipped", reason: "superseded by a newer ingestion" };
+  if (doc.status === "ready" || doc.status === "failed") return { kind: "skipped", reason: `already ${doc.status}` };
+  if (!(await markProcessing(db, doc.id, doc.ingestKey))) return { kind: "skipped", reason: "document changed under us" };
+
+  const object = await deps.bucket.get(doc.objectKey);
+  if (!object) return { kind: "failed", code: "document_missing", message: "The uploaded file is no longer in storage; upload it again." };
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  const pages = await extractPages(bytes, doc.contentType === "application/pdf" ? "pdf" : "text", { maxPages: config.maxPages });
+  if (!pages.ok) return { kind: "failed", ...pages.error };
+
+  const chunks = chunkDocument(pages.value);
+  if (chunks.length === 0) return { kind: "failed", code: "document_empty", message: "No text was left after extraction." };
+  if (chunks.length > config.maxChunks) {
+    return { kind: "failed", code: "document_too_large", message: `The document has ${chunks.length} chunks; the limit is ${config.maxChunks}.` };
+  }
+
+  // What an earlier ingestion of this document may have written beyond our chunks.
+  const previous = Math.max(doc.progress.total, doc.chunks ?? 0);
+  const pageCount = pages.value.at(-1)?.page ?? pages.value.length;
+  if (!(await recordPlan(db, doc.id, doc.ingestKey, { pages: pageCount, chunks: chunks.length }))) {
+    return abandon(deps, message, Math.max(previous, chunks.length));
+  }
+
+  let done = 0;
+  for (const step of inBatches(chunks, STEP)) {
+    if (!(await storeStep(deps, message, step, done + step.length))) return abandon(deps, message, Math.max(previous, chunks.length));
+    done += step.length;
+  }
+  if (previous > chunks.length) {
+    await deleteChunkVectors(deps.index, doc.id, chunks.length, previous);
+    await deleteChunksFromStatement(db, doc.id, chunks.length).run();
+  }
+
+  // `ready` promises that search finds the document: wait until Vectorize serves its vectors.
+  const probes = [...new Set([0, chunks.length - 1])].map((i) => chunkVectorId(doc.id, i));
+  if (!(await waitForVectors(deps.index, probes, { timeoutMs: config.visibilityTimeoutMs, intervalMs: VISIBILITY_POLL_MS }))) {
+    return { kind: "retry", reason: "vectors not yet queryable" };
+  }
+  if (!(await markReady(db, doc.id, doc.ingestKey, chunks.length))) return abandon(deps, message, Math.max(previous, chunks.length));
+  return { kind: "ready", chunks: chunks.length };
+}
+
+/** Embeds and stores one step of chunks; false when the document is no longer this ingestion's. */
+async function storeStep(deps: IngestDeps, message: IngestMessage, step: Chunk[], doneAfter: number): Promise<boolean> {
+  const vectors = await deps.embed(step.map((c) => c.text));
+  await upsertChunkVectors(
+    deps.index,
+    message.tenantId,
+    message.documentId,
+    step.map((c, i) => ({ chunkIndex: c.index, values: vectors[i] ?? [] })),
+  );
+  const results = await deps.db.batch([
+    ...upsertChunkStatements(deps.db, message.tenantId, message.documentId, step),
+    progressStatement(deps.db, message.documentId, message.ingestKey, doneAfter),
+  ]);
+  return (results.at(-1)?.meta.changes ?? 0) > 0;
+}
+
+/**
+ * The document was deleted or requeued while we worked. If deleted, remove
+ * what we wrote, since the DELETE may have run before our writes; if requeued,
+ * leave everything to the newer ingestion, which rewrites the same ids.
+ */
+async function abandon(deps: IngestDeps, message: IngestMessage, written: number): Promise<Outcome> {
+  const doc = await getDocument(deps.db, message.tenantId, message.documentId);
+  if (doc) return { kind: "skipped", reason: "superseded by a newer ingestion" };
+  await deleteChunkVectors(deps.index, message.documentId, 0, written);
+  await deleteChunksFromStatement(deps.db, message.documentId, 0).run();
+  return { kind: "skipped", reason: "document deleted during ingestion" };
+}
