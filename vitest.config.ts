@@ -30,7 +30,11 @@ function auxiliaryWorker(configPath: string, entry: string, name: string) {
 }
 
 const migrations = await readD1Migrations("migrations");
-const localServices = () => auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services");
+// Tests must not depend on a developer's .dev.vars (which wrangler reads): no injected faults.
+const localServices = () => {
+  const worker = auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services");
+  return { ...worker, bindings: { ...worker.bindings, LOCAL_AI_FAULTS: "" } };
+};
 
 export default defineConfig({
   test: {
@@ -41,7 +45,7 @@ export default defineConfig({
             wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
             remoteBindings: false,
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef" },
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
               workers: [auxiliaryWorker("wrangler.consumer.toml", "ingest-consumer/index.ts", "rag-ingest-consumer"), localServices()],
             },
           }),

@@ -2,8 +2,9 @@
 import { inBatches } from "./batching";
 import { chunkVectorId, chunkVectorIds } from "./ids";
 
-// Vectorize accepts at most 1,000 vectors per upsert and 1,000 ids per delete from a Worker.
+// Vectorize accepts at most 1,000 vectors per upsert from a Worker, and 100 ids per delete.
 const MAX_VECTORS_PER_WRITE = 1000;
+const MAX_IDS_PER_DELETE = 100;
 
 export interface ChunkVector {
   chunkIndex: number;
@@ -26,7 +27,7 @@ export async function upsertChunkVectors(index: Vectorize, tenantId: string, doc
 
 /** Deletes the vectors of chunks [from, to) of a document. Deleting ids that do not exist is harmless. */
 export async function deleteChunkVectors(index: Vectorize, documentId: string, from: number, to: number): Promise<void> {
-  for (const ids of inBatches(chunkVectorIds(documentId, from, to), MAX_VECTORS_PER_WRITE)) {
+  for (const ids of inBatches(chunkVectorIds(documentId, from, to), MAX_IDS_PER_DELETE)) {
     await index.deleteByIds(ids);
   }
 }

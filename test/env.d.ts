@@ -2,12 +2,14 @@ import type { D1Migration } from "@cloudflare/vitest-pool-workers";
 
 declare global {
   namespace Cloudflare {
-    // The tests see the bindings of whichever worker is the project's main
-    // worker; both projects' migrations come from the config.
-    interface Env extends Omit<GatewayEnv, "AI" | "VECTORIZE"> {
+    // `exports.default` in the gateway project is the gateway.
+    interface GlobalProps {
+      mainModule: typeof import("../gateway/index");
+    }
+    // Tests see the bindings of their project's main worker; the gateway's
+    // are a superset of the consumer's.
+    interface Env extends GatewayEnv {
       TEST_MIGRATIONS: D1Migration[];
-      AI: Ai;
-      VECTORIZE: Vectorize;
     }
   }
 }
