@@ -6,13 +6,14 @@
 //   handler directly with hand-made batches.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { buildSync } from "esbuild";
+import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const outdir = ".wrangler/test-workers";
 
 /** Auxiliary workers are not transformed by Vite: bundle them, and take their bindings from their wrangler file. */
-function auxiliaryWorker(configPath: string, entry: string, name: string) {
+function auxiliaryWorker(configPath: string, entry: string, name: string, bindings: Record<string, string> = {}): WorkerOptions {
   const outfile = `${outdir}/${name}.js`;
   buildSync({
     entryPoints: [entry],
@@ -26,15 +27,14 @@ function auxiliaryWorker(configPath: string, entry: string, name: string) {
     logLevel: "warning",
   });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath, "local");
-  return { ...workerOptions, name, modules: true, scriptPath: outfile };
+  const options: WorkerOptions = { ...workerOptions, name, modules: true, scriptPath: outfile };
+  return { ...options, bindings: { ...options.bindings, ...bindings } };
 }
 
 const migrations = await readD1Migrations("migrations");
 // Tests must not depend on a developer's .dev.vars (which wrangler reads): no injected faults.
-const localServices = () => {
-  const worker = auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services");
-  return { ...worker, bindings: { ...worker.bindings, LOCAL_AI_FAULTS: "" } };
-};
+const localServices = () =>
+  auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services", { LOCAL_AI_FAULTS: "" });
 
 export default defineConfig({
   test: {

@@ -1,5 +1,9 @@
-import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
-export class LocalVectorIndex extends DurableObject {}
-export class LocalAI extends WorkerEntrypoint { async run() { return 1; } }
-export class LocalVectorize extends WorkerEntrypoint { async describe() { return 1; } }
-export default { fetch: () => new Response("local") };
+// rag-local-services: offline stand-ins for Workers AI and Vectorize, bound by
+// the other workers' `local` environment as service bindings to these classes.
+export { LocalAI } from "./ai";
+export { LocalVectorize } from "./vectorize";
+export { LocalVectorIndex } from "./vector-index";
+
+export default {
+  fetch: () => new Response("rag-local-services: use the LocalAI and LocalVectorize entrypoints", { status: 404 }),
+} satisfies ExportedHandler<LocalServicesEnv>;
