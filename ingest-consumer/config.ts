@@ -9,9 +9,11 @@ export interface ConsumerConfig {
   retryMaxSeconds: number;
   /** How long one attempt waits for Vectorize to make its writes queryable before retrying later. */
   visibilityTimeoutMs: number;
+  /** A Workers AI call slower than this counts as failed (and is retried). */
+  aiTimeoutMs: number;
 }
 
-type ConfigVars = Partial<Record<"EMBEDDING_MODEL" | "MAX_PAGES" | "MAX_CHUNKS" | "RETRY_BASE_SECONDS" | "RETRY_MAX_SECONDS" | "VISIBILITY_TIMEOUT_MS", string>>;
+type ConfigVars = Partial<Record<"EMBEDDING_MODEL" | "MAX_PAGES" | "MAX_CHUNKS" | "RETRY_BASE_SECONDS" | "RETRY_MAX_SECONDS" | "VISIBILITY_TIMEOUT_MS" | "AI_TIMEOUT_MS", string>>;
 
 export function readConfig(vars: ConfigVars): ConsumerConfig {
   const model = vars.EMBEDDING_MODEL || "@cf/baai/bge-base-en-v1.5";
@@ -19,10 +21,11 @@ export function readConfig(vars: ConfigVars): ConsumerConfig {
   return {
     embeddingModel: model,
     maxPages: positive(vars.MAX_PAGES, 2000, "MAX_PAGES"),
-    maxChunks: positive(vars.MAX_CHUNKS, 10000, "MAX_CHUNKS"),
+    maxChunks: positive(vars.MAX_CHUNKS, 5000, "MAX_CHUNKS"),
     retryBaseSeconds: positive(vars.RETRY_BASE_SECONDS, 10, "RETRY_BASE_SECONDS"),
     retryMaxSeconds: positive(vars.RETRY_MAX_SECONDS, 600, "RETRY_MAX_SECONDS"),
     visibilityTimeoutMs: positive(vars.VISIBILITY_TIMEOUT_MS, 30000, "VISIBILITY_TIMEOUT_MS"),
+    aiTimeoutMs: positive(vars.AI_TIMEOUT_MS, 60000, "AI_TIMEOUT_MS"),
   };
 }
 

@@ -33,7 +33,7 @@ export type Outcome =
 // Chunks embedded and stored per step; also the unit of progress.
 const STEP = 100;
 // Vectorize usually applies writes within seconds; poll at this pace.
-const VISIBILITY_POLL_MS = 500;
+const VISIBILITY_POLL_MS = 250;
 
 export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<Outcome> {
   const { db, config } = deps;

@@ -38,3 +38,11 @@ export async function markReady(db: D1Database, id: string, ingestKey: string, c
     .run();
   return result.meta.changes > 0;
 }
+
+/** Remembers why an attempt failed; the document stays `processing` while the queue retries it. */
+export async function recordAttemptError(db: D1Database, id: string, ingestKey: string, error: string, now = Date.now()): Promise<void> {
+  await db
+    .prepare("UPDATE documents SET last_error = ?, updated_at = ? WHERE id = ? AND ingest_key = ?")
+    .bind(error, now, id, ingestKey)
+    .run();
+}

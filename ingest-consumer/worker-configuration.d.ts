@@ -2,7 +2,12 @@
 interface ConsumerEnv {
 	AI: Ai;
 	DB: D1Database;
+	DEAD_LETTER_QUEUE: string;
 	DOCUMENTS: R2Bucket;
 	EMBEDDING_MODEL: string;
+	MAX_CHUNKS: string;
+	MAX_PAGES: string;
+	RETRY_BASE_SECONDS: string;
+	RETRY_MAX_SECONDS: string;
 	VECTORIZE: Vectorize;
 }

@@ -19,6 +19,8 @@ export interface DocumentRecord {
   progress: { done: number; total: number };
   error: { code: string; message: string } | null;
   attempts: number;
+  /** Why the latest attempt failed, for operators (never shown to the tenant). */
+  lastError: string | null;
   ingestKey: string;
   createdAt: number;
   updatedAt: number;
@@ -40,6 +42,7 @@ interface DocumentRow {
   error_code: string | null;
   error_message: string | null;
   attempts: number;
+  last_error: string | null;
   ingest_key: string;
   created_at: number;
   updated_at: number;
@@ -60,6 +63,7 @@ function fromRow(row: DocumentRow): DocumentRecord {
     progress: { done: row.progress_done, total: row.progress_total },
     error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? "" },
     attempts: row.attempts,
+    lastError: row.last_error,
     ingestKey: row.ingest_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -132,14 +136,23 @@ export async function listDocuments(
   return { documents, next };
 }
 
-/** Puts a finished or failed document back in the queue under a new ingest key. */
-export async function requeueDocument(db: D1Database, id: string, ingestKey: string, now = Date.now()): Promise<DocumentRecord | null> {
+/**
+ * Puts a document back in the queue under `ingestKey`: a new key for a fresh
+ * ingestion, or its current key to replay one (then only if it still has it).
+ */
+export async function requeueDocument(
+  db: D1Database,
+  id: string,
+  ingestKey: string,
+  options: { onlyIfKey?: string } = {},
+  now = Date.now(),
+): Promise<DocumentRecord | null> {
   const row = await db
     .prepare(
       `UPDATE documents SET status = 'queued', ingest_key = ?, error_code = NULL, error_message = NULL,
-         progress_done = 0, updated_at = ? WHERE id = ? RETURNING *`,
+         progress_done = 0, updated_at = ? WHERE id = ? AND (?4 IS NULL OR ingest_key = ?4) RETURNING *`,
     )
-    .bind(ingestKey, now, id)
+    .bind(ingestKey, now, id, options.onlyIfKey ?? null)
     .first<DocumentRow>();
   return row ? fromRow(row) : null;
 }
@@ -152,10 +165,23 @@ export function deleteDocumentStatements(db: D1Database, id: string): D1Prepared
   ];
 }
 
-/** Marks a document failed for good (until it is requeued), with a stable code and a message for people. */
-export async function markDocumentFailed(db: D1Database, id: string, error: { code: string; message: string }, now = Date.now()): Promise<void> {
-  await db
-    .prepare("UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ?")
-    .bind(error.code, error.message, now, id)
+/**
+ * Marks a document failed for good (until it is requeued), with a stable code
+ * and a message for people; with `ingestKey`, only if it still belongs to that ingestion.
+ */
+export async function markDocumentFailed(
+  db: D1Database,
+  id: string,
+  error: { code: string; message: string },
+  options: { ingestKey?: string } = {},
+  now = Date.now(),
+): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, updated_at = ?
+       WHERE id = ? AND (?5 IS NULL OR ingest_key = ?5)`,
+    )
+    .bind(error.code, error.message, now, id, options.ingestKey ?? null)
     .run();
+  return result.meta.changes > 0;
 }
