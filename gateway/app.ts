@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import type { AppEnv } from "./context";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
+import { admin } from "./routes/admin";
 import { documents } from "./routes/documents";
 import { health } from "./routes/health";
 
@@ -13,6 +14,7 @@ app.use(requestId({ headerName: "X-Request-Id" }));
 app.route("/health", health);
 app.use("/v1/*", requireAuth);
 app.route("/v1/documents", documents);
+app.route("/v1/admin", admin);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`, c.get("requestId")), 404));
 

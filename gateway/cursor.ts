@@ -1,20 +1,22 @@
-// Opaque pagination cursors: base64url JSON of the last row's sort key.
+// Opaque keyset-pagination cursors: base64url JSON of the last row's sort key
+// (a timestamp and an id, the order every list here uses).
 import { z } from "zod";
-import type { ListPosition } from "../shared/documents";
 import { ApiError } from "./errors";
 
-const Position = z.object({ t: z.number().int(), id: z.string().max(64) });
-
-export function encodeCursor(position: ListPosition): string {
-  const json = JSON.stringify({ t: position.createdAt, id: position.id });
-  return btoa(json).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+export interface CursorPosition {
+  t: number;
+  id: string;
 }
 
-export function decodeCursor(cursor: string): ListPosition {
+const Position = z.object({ t: z.number().int(), id: z.string().max(200) });
+
+export function encodeCursor(position: CursorPosition): string {
+  return btoa(JSON.stringify({ t: position.t, id: position.id })).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(cursor: string): CursorPosition {
   try {
-    const json = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
-    const { t, id } = Position.parse(JSON.parse(json));
-    return { createdAt: t, id };
+    return Position.parse(JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/"))));
   } catch {
     throw new ApiError("invalid_cursor", "The cursor is not one this API returned.");
   }

@@ -91,14 +91,15 @@ export const documents = new Hono<AppEnv>()
   })
   .get("/", validate("query", ListQuery), async (c) => {
     const { status, limit, cursor } = c.req.valid("query");
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const page = await listDocuments(c.env.DB, c.get("caller").tenantId, {
       status,
       limit,
-      after: cursor === undefined ? undefined : decodeCursor(cursor),
+      after: after && { createdAt: after.t, id: after.id },
     });
     const body: ListResponse = {
       documents: page.documents.map(documentJson),
-      nextCursor: page.next ? encodeCursor(page.next) : null,
+      nextCursor: page.next ? encodeCursor({ t: page.next.createdAt, id: page.next.id }) : null,
     };
     return c.json(body);
   })
