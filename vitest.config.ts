@@ -9,6 +9,7 @@ import { buildSync } from "esbuild";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { POISON_PILL } from "./test/fixtures/poison";
 
 const outdir = ".wrangler/test-workers";
 
@@ -32,9 +33,10 @@ function auxiliaryWorker(configPath: string, entry: string, name: string, bindin
 }
 
 const migrations = await readD1Migrations("migrations");
-// Tests must not depend on a developer's .dev.vars (which wrangler reads): no injected faults.
-const localServices = () =>
-  auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services", { LOCAL_AI_FAULTS: "" });
+// Tests must not depend on a developer's .dev.vars (which wrangler reads), so
+// faults are always set here.
+const localServices = (faults = "") =>
+  auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services", { LOCAL_AI_FAULTS: faults });
 
 export default defineConfig({
   test: {
@@ -46,7 +48,14 @@ export default defineConfig({
             remoteBindings: false,
             miniflare: {
               bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
-              workers: [auxiliaryWorker("wrangler.consumer.toml", "ingest-consumer/index.ts", "rag-ingest-consumer"), localServices()],
+              workers: [
+                // One-second retries: a poisoned document reaches the dead letters in seconds.
+                auxiliaryWorker("wrangler.consumer.toml", "ingest-consumer/index.ts", "rag-ingest-consumer", {
+                  RETRY_BASE_SECONDS: "1",
+                  RETRY_MAX_SECONDS: "1",
+                }),
+                localServices(`429:1@${POISON_PILL}`),
+              ],
             },
           }),
         ],

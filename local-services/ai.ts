@@ -25,7 +25,7 @@ export class LocalAI extends WorkerEntrypoint<LocalServicesEnv> {
     const dimensions = Object.hasOwn(EMBEDDING_MODELS, model) ? EMBEDDING_MODELS[model] : undefined;
     if (dimensions === undefined) throw AiErrors.noSuchModel(model);
     const { texts, pooling } = parseEmbeddingInput(inputs);
-    const fault = drawFault(parseFaults(this.env.LOCAL_AI_FAULTS));
+    const fault = drawFault(parseFaults(this.env.LOCAL_AI_FAULTS), texts);
     if (fault) throw fault;
     return {
       shape: [texts.length, dimensions],

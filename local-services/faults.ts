@@ -1,11 +1,13 @@
 // Fault injection for the local Workers AI, driven by LOCAL_AI_FAULTS.
 //
-// Format: comma-separated "<kind>:<probability>" entries, probability in [0, 1].
+// Format: comma-separated "<kind>:<probability>[@<text>]" entries, probability in [0, 1].
 //   429 or 3040  out of capacity: "3040: Capacity temporarily exceeded, please try again." (HTTP 429)
 //   3036         daily free allocation used up: "3036: You have used up your daily free allocation ..." (HTTP 429)
 //   500 or 3043  internal error: "3043: Internal server error" (HTTP 500)
+// With "@<text>", the entry applies only to calls where some input text
+// contains <text>: one poisoned document fails while the rest go through.
 // Examples: "429:0.3" fails 30% of calls for lack of capacity; "429:0.2,500:0.05"
-// adds 5% internal errors. Entries are drawn independently, in order, and the
+// adds 5% internal errors; "429:1@POISON" fails every call embedding "POISON". Entries are drawn independently, in order, and the
 // first that fires fails the call; the errors are thrown exactly as the real
 // binding throws them (see ai-errors.ts). Empty or unset: no faults.
 // A malformed value fails every call, so a typo cannot silently turn faults off.
@@ -14,6 +16,8 @@ import { AiErrors } from "./ai-errors";
 export interface Fault {
   kind: FaultKind;
   probability: number;
+  /** Only calls with an input text containing this. */
+  match?: string;
 }
 
 type FaultKind = "capacity" | "daily-allocation" | "internal";
@@ -32,21 +36,22 @@ export function parseFaults(spec: string | undefined): Fault[] {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== "")
     .map((entry) => {
-      const match = /^(\d+)\s*:\s*([0-9.]+)$/.exec(entry);
+      const match = /^(\d+)\s*:\s*([0-9.]+)(?:@(.+))?$/.exec(entry);
       const kind = match?.[1] === undefined ? undefined : KINDS[match[1]];
       const probability = Number(match?.[2]);
       if (!kind || !(probability >= 0 && probability <= 1)) {
         throw new Error(
-          `local-services: bad LOCAL_AI_FAULTS entry ${JSON.stringify(entry)}; expected "<429|3040|3036|500|3043>:<probability 0..1>"`,
+          `local-services: bad LOCAL_AI_FAULTS entry ${JSON.stringify(entry)}; expected "<429|3040|3036|500|3043>:<probability 0..1>[@text]"`,
         );
       }
-      return { kind, probability };
+      return match?.[3] === undefined ? { kind, probability } : { kind, probability, match: match[3] };
     });
 }
 
-/** The error to throw for this call, if any. `random` returns values in [0, 1). */
-export function drawFault(faults: readonly Fault[], random: () => number = Math.random): Error | undefined {
-  const fired = faults.find((fault) => random() < fault.probability);
+/** The error to throw for a call embedding `texts`, if any. `random` returns values in [0, 1). */
+export function drawFault(faults: readonly Fault[], texts: readonly string[], random: () => number = Math.random): Error | undefined {
+  const applies = (fault: Fault) => fault.match === undefined || texts.some((text) => text.includes(fault.match ?? ""));
+  const fired = faults.find((fault) => applies(fault) && random() < fault.probability);
   if (!fired) return undefined;
   switch (fired.kind) {
     case "capacity":

@@ -6,9 +6,8 @@ declare global {
     interface GlobalProps {
       mainModule: typeof import("../gateway/index");
     }
-    // Tests see the bindings of their project's main worker; the gateway's
-    // are a superset of the consumer's.
-    interface Env extends GatewayEnv {
+    // Tests see the bindings of their project's main worker (gateway or consumer).
+    interface Env extends GatewayEnv, ConsumerEnv {
       TEST_MIGRATIONS: D1Migration[];
     }
   }

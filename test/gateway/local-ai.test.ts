@@ -161,15 +161,22 @@ describe("LOCAL_AI_FAULTS", () => {
 
   it("fails a call with the real binding's capacity error when the draw is under the probability", () => {
     const faults = parseFaults("429:0.3");
-    expect(drawFault(faults, () => 0.5)).toBeUndefined();
-    const error = drawFault(faults, () => 0.29);
+    expect(drawFault(faults, ["text"], () => 0.5)).toBeUndefined();
+    const error = drawFault(faults, ["text"], () => 0.29);
     expect(error?.message).toBe("3040: Capacity temporarily exceeded, please try again.");
   });
 
   it("draws each entry in order; the first that fires decides the error", () => {
     const draws = [0.9, 0.01];
-    const error = drawFault(parseFaults("429:0.5,500:0.05"), () => draws.shift() ?? 1);
+    const error = drawFault(parseFaults("429:0.5,500:0.05"), ["text"], () => draws.shift() ?? 1);
     expect(error?.message).toBe("3043: Internal server error");
-    expect(drawFault(parseFaults("3036:1"))?.message).toMatch(/^3036: You have used up your daily free allocation of 10,000 neurons/);
+    expect(drawFault(parseFaults("3036:1"), ["text"])?.message).toMatch(/^3036: You have used up your daily free allocation of 10,000 neurons/);
+  });
+
+  it("applies an entry with @text only to calls embedding that text", () => {
+    const faults = parseFaults("429:1@POISON");
+    expect(faults).toEqual([{ kind: "capacity", probability: 1, match: "POISON" }]);
+    expect(drawFault(faults, ["clean text", "more clean text"])).toBeUndefined();
+    expect(drawFault(faults, ["clean text", "a POISONed chunk"])?.message).toMatch(/^3040: /);
   });
 });
