@@ -9,7 +9,7 @@ import { buildSync } from "esbuild";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { POISON_PILL } from "./test/fixtures/poison";
+import { POISON_PILL } from "./test/fixtures/poison.ts";
 
 const outdir = ".wrangler/test-workers";
 

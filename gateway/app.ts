@@ -5,8 +5,10 @@ import type { AppEnv } from "./context";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { admin } from "./routes/admin";
+import { askRoute } from "./routes/ask";
 import { documents } from "./routes/documents";
 import { health } from "./routes/health";
+import { searchRoute } from "./routes/search";
 
 export const app = new Hono<AppEnv>();
 
@@ -14,6 +16,8 @@ app.use(requestId({ headerName: "X-Request-Id" }));
 app.route("/health", health);
 app.use("/v1/*", requireAuth);
 app.route("/v1/documents", documents);
+app.route("/v1/search", searchRoute);
+app.route("/v1/ask", askRoute);
 app.route("/v1/admin", admin);
 
 app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`, c.get("requestId")), 404));

@@ -18,7 +18,9 @@ const ERROR_STATUS = {
   unsupported_media_type: 415,
   internal_error: 500,
   server_misconfigured: 500,
+  model_error: 502,
   service_unavailable: 503,
+  model_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

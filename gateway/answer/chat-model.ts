@@ -1,0 +1,124 @@
+// Text generation through Workers AI: one answer, or a stream of pieces.
+import type { ChatMessage } from "./prompt";
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface Completion {
+  text: string;
+  usage: Usage;
+  /** What the service says it ran, else the configured name. */
+  model: string;
+}
+
+export type StreamEvent = { type: "delta"; text: string } | { type: "usage"; usage: Usage };
+
+export interface ChatModel {
+  name: string;
+  complete(messages: ChatMessage[]): Promise<Completion>;
+  /** Pieces as they are generated; cancelling the iteration (break/return) cancels the generation. */
+  stream(messages: ChatMessage[]): Promise<AsyncGenerator<StreamEvent>>;
+}
+
+/** Raised for failures of the model service, as opposed to bugs here. */
+export class ModelError extends Error {
+  override name = "ModelError";
+  constructor(
+    readonly kind: "unavailable" | "failed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_OUTPUT_TOKENS = 1024;
+
+interface RawOutput {
+  response?: unknown;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  model?: unknown;
+}
+
+// The configured model is any current instruct model; workers-types only knows
+// names at compile time, and all of them share this input and output shape.
+type ChatRun = (model: string, input: object) => Promise<unknown>;
+
+export function workersAiChatModel(ai: Ai, name: string): ChatModel {
+  const run = ai.run.bind(ai) as unknown as ChatRun;
+  const call = async (input: object): Promise<unknown> => {
+    try {
+      return await run(name, input);
+    } catch (error) {
+      throw asModelError(error);
+    }
+  };
+  return {
+    name,
+    async complete(messages) {
+      const output = (await call({ messages, max_tokens: MAX_OUTPUT_TOKENS, temperature: 0.2 })) as RawOutput;
+      if (typeof output.response !== "string") throw new ModelError("failed", "the model returned no text");
+      return {
+        text: output.response,
+        usage: usageOf(output.usage, messages, output.response),
+        model: typeof output.model === "string" ? output.model : name,
+      };
+    },
+    async stream(messages) {
+      const output = await call({ messages, max_tokens: MAX_OUTPUT_TOKENS, temperature: 0.2, stream: true });
+      if (!(output instanceof ReadableStream)) throw new ModelError("failed", "the model did not stream");
+      return readServerSentEvents(output as ReadableStream<Uint8Array>);
+    },
+  };
+}
+
+/** Workers AI streams `data: {"response": "..."}` lines, maybe a final usage, then `data: [DONE]`. */
+async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let newline: number;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line.startsWith("data:")) continue;
+        const data = line.slice(5).trim();
+        if (data === "[DONE]") return;
+        const event = JSON.parse(data) as RawOutput;
+        if (typeof event.response === "string" && event.response) yield { type: "delta", text: event.response };
+        if (event.usage) {
+          yield { type: "usage", usage: { inputTokens: event.usage.prompt_tokens ?? 0, outputTokens: event.usage.completion_tokens ?? 0 } };
+        }
+      }
+    }
+  } finally {
+    // Reached on [DONE], on error, and when the consumer stops early: the last stops the generation.
+    await reader.cancel().catch(() => {});
+  }
+}
+
+function usageOf(raw: RawOutput["usage"], messages: ChatMessage[], answer: string): Usage {
+  if (raw?.prompt_tokens !== undefined && raw.completion_tokens !== undefined) {
+    return { inputTokens: raw.prompt_tokens, outputTokens: raw.completion_tokens };
+  }
+  return estimateUsage(messages, answer);
+}
+
+/** For models that report no usage: ~4 characters a token, rather than claiming zero. */
+export function estimateUsage(messages: readonly ChatMessage[], answer: string): Usage {
+  const chars = messages.reduce((n, m) => n + m.content.length, 0);
+  return { inputTokens: Math.ceil(chars / 4), outputTokens: Math.ceil(answer.length / 4) };
+}
+
+function asModelError(error: unknown): ModelError {
+  const message = error instanceof Error ? error.message : String(error);
+  // 3040: out of capacity; 3036: daily allocation used up; 429: rate limited.
+  const unavailable = /^(AiError: )?(3040|3036)\b|\b429\b|rate limit/i.test(message);
+  console.error("answer model failed", { message: message.slice(0, 300) });
+  return new ModelError(unavailable ? "unavailable" : "failed", message);
+}

@@ -1,0 +1,69 @@
+// Hybrid retrieval: vector and keyword candidates fused by reciprocal rank,
+// re-checked in D1 (tenant, ready documents), optionally reranked.
+import type { Embed } from "../../shared/embeddings";
+import { loadReadyChunks } from "./chunks";
+import { reciprocalRankFusion } from "./fusion";
+import { keywordSearch } from "./keyword";
+import type { Rerank } from "./rerank";
+import type { Ranked, SearchHit, SearchMode } from "./types";
+import { MAX_VECTOR_TOP_K, vectorSearch } from "./vector";
+
+export interface SearchDeps {
+  db: D1Database;
+  index: Vectorize;
+  embed: Embed;
+  rerank?: Rerank | undefined;
+}
+
+export interface SearchRequest {
+  query: string;
+  topK: number;
+  documentIds?: readonly string[] | undefined;
+  mode: SearchMode;
+}
+
+// The reranker reads every candidate it is given: keep its input small.
+const RERANK_CANDIDATES = 30;
+
+export async function search(deps: SearchDeps, tenantId: string, request: SearchRequest): Promise<SearchHit[]> {
+  // Each retriever looks deeper than topK so fusion has something to fuse.
+  const depth = Math.min(MAX_VECTOR_TOP_K, Math.max(request.topK * 4, 40));
+  const options = { limit: depth, documentIds: request.documentIds };
+  const [vector, keyword] = await Promise.all([
+    request.mode === "keyword" ? [] : vectorSearch(deps.index, deps.embed, tenantId, request.query, options),
+    request.mode === "vector" ? [] : keywordSearch(deps.db, tenantId, request.query, options),
+  ]);
+  const ranked = request.mode === "hybrid" ? reciprocalRankFusion([vector, keyword]) : request.mode === "vector" ? vector : keyword;
+
+  const chunks = await loadReadyChunks(deps.db, tenantId, ranked.map((r) => r.id));
+  const vectorScores = new Map(vector.map((r) => [r.id, r.score]));
+  const keywordIds = new Set(keyword.map((r) => r.id));
+  let hits: SearchHit[] = ranked.flatMap((r: Ranked) => {
+    const chunk = chunks.get(r.id);
+    if (!chunk) return [];
+    const vectorScore = vectorScores.get(r.id) ?? null;
+    return [
+      {
+        documentId: chunk.documentId,
+        filename: chunk.filename,
+        chunkIndex: chunk.chunkIndex,
+        pages: pageRange(chunk.pageStart, chunk.pageEnd),
+        text: chunk.text,
+        score: r.score,
+        sources: [...(vectorScore !== null ? (["vector"] as const) : []), ...(keywordIds.has(r.id) ? (["keyword"] as const) : [])],
+        vectorScore,
+      },
+    ];
+  });
+
+  if (deps.rerank && hits.length > 1) {
+    const candidates = hits.slice(0, RERANK_CANDIDATES);
+    const scores = await deps.rerank(request.query, candidates.map((h) => h.text));
+    hits = candidates.map((hit, i) => ({ ...hit, score: scores[i] ?? Number.NEGATIVE_INFINITY })).sort((a, b) => b.score - a.score);
+  }
+  return hits.slice(0, request.topK);
+}
+
+function pageRange(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(1, end - start + 1) }, (_, i) => start + i);
+}

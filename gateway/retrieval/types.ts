@@ -1,0 +1,20 @@
+/** A chunk (by its id, which is also its vector id) and how well it matched, higher is better. */
+export interface Ranked {
+  id: string;
+  score: number;
+}
+
+export type RetrievalSource = "vector" | "keyword";
+export type SearchMode = "hybrid" | RetrievalSource;
+
+export interface SearchHit {
+  documentId: string;
+  filename: string;
+  chunkIndex: number;
+  pages: number[];
+  text: string;
+  score: number;
+  sources: RetrievalSource[];
+  /** Cosine similarity from the vector search, when it found this chunk. */
+  vectorScore: number | null;
+}
