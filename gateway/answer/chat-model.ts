@@ -43,13 +43,14 @@ interface RawOutput {
 
 // The configured model is any current instruct model; workers-types only knows
 // names at compile time, and all of them share this input and output shape.
-type ChatRun = (model: string, input: object) => Promise<unknown>;
+type ChatAi = { run(model: string, input: object): Promise<unknown> };
 
 export function workersAiChatModel(ai: Ai, name: string): ChatModel {
-  const run = ai.run.bind(ai) as unknown as ChatRun;
+  // Called as a method: a service-binding stub cannot be re-bound as `this`.
+  const chat = ai as unknown as ChatAi;
   const call = async (input: object): Promise<unknown> => {
     try {
-      return await run(name, input);
+      return await chat.run(name, input);
     } catch (error) {
       throw asModelError(error);
     }
