@@ -19,6 +19,11 @@ export const AiErrors = {
   noSuchModel: (model: string) => aiError(5007, `No such model ${model} or task`),
   /** Input that fails the model's JSON schema (the text of the real validator, approximated). */
   badInput: (detail: string) => aiError(5006, `Error: oneOf at '/' not met, 0 matches: ${detail}; required properties at '/' are 'requests'`),
+  /** Input that fails a schema without a top-level oneOf (the reranker's), or whose oneOf detail the caller words itself. */
+  schema: (detail: string) => aiError(5006, `Error: ${detail}`),
+  /** Prompt plus max_tokens larger than the model's context window (HTTP 413 on the REST API). */
+  contextWindow: (estimated: number, limit: number) =>
+    aiError(5021, `The estimated number of input and maximum output tokens (${estimated}) exceeded this model context window limit (${limit}).`),
   /** 429: no capacity for the model right now; retrying later succeeds. */
   capacity: () => aiError(3040, "Capacity temporarily exceeded, please try again."),
   /** 429: the account's free Neurons for the day are used up; retrying today fails again. */

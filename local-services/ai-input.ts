@@ -4,6 +4,7 @@
 // or { requests: [...] } for the asynchronous batch API, which is not emulated.
 import { AiErrors } from "./ai-errors";
 import type { Pooling } from "./embedding";
+import { jsonType as typeOf } from "./json-type";
 
 export interface EmbeddingRequest {
   texts: string[];
@@ -46,9 +47,4 @@ function poolingOf(pooling: unknown): Pooling {
   if (pooling === undefined || pooling === "mean") return "mean";
   if (pooling === "cls") return "cls";
   throw AiErrors.badInput(`Value at '/pooling' is not one of enum 'mean,cls'`);
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return "null";
-  return Array.isArray(value) ? "array" : typeof value;
 }

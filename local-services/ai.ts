@@ -1,11 +1,16 @@
 // Stand-in for the Workers AI binding: `run()` for the bge text-embedding
-// models, with their input schema, output shape and errors. Any other model
-// fails as a model that does not exist would.
+// models, the bge reranker and a set of instruct models, with their input
+// schemas, output shapes and errors. Any other model fails as a model that
+// does not exist would.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { AiErrors } from "./ai-errors";
 import { parseEmbeddingInput } from "./ai-input";
 import { embed, type Pooling } from "./embedding";
 import { drawFault, parseFaults } from "./faults";
+import { rerank, type RerankOutput } from "./rerank";
+import { parseRerankInput } from "./rerank-input";
+import { prepareTextGeneration, type TextGenerationOutput } from "./text-generation";
+import { textGenerationModel } from "./text-generation-models";
 
 const EMBEDDING_MODELS: Readonly<Record<string, number>> = {
   "@cf/baai/bge-small-en-v1.5": 384,
@@ -13,24 +18,49 @@ const EMBEDDING_MODELS: Readonly<Record<string, number>> = {
   "@cf/baai/bge-large-en-v1.5": 1024,
 };
 
+const RERANKER_MODEL = "@cf/baai/bge-reranker-base";
+
 export interface EmbeddingOutput {
   shape: [number, number];
   data: number[][];
   pooling: Pooling;
 }
 
+export type LocalAIOutput = EmbeddingOutput | RerankOutput | TextGenerationOutput;
+
+/** A validated call: the texts fault injection looks at, and the work itself. */
+interface Task {
+  texts: readonly string[];
+  run(): LocalAIOutput;
+}
+
 export class LocalAI extends WorkerEntrypoint<LocalServicesEnv> {
   /** `options` (gateway, extraHeaders, ...) change nothing locally. */
-  async run(model: string, inputs: unknown, _options?: unknown): Promise<EmbeddingOutput> {
-    const dimensions = Object.hasOwn(EMBEDDING_MODELS, model) ? EMBEDDING_MODELS[model] : undefined;
-    if (dimensions === undefined) throw AiErrors.noSuchModel(model);
-    const { texts, pooling } = parseEmbeddingInput(inputs);
-    const fault = drawFault(parseFaults(this.env.LOCAL_AI_FAULTS), texts);
+  async run(model: string, inputs: unknown, _options?: unknown): Promise<LocalAIOutput> {
+    const task = taskFor(model, inputs);
+    const fault = drawFault(parseFaults(this.env.LOCAL_AI_FAULTS), task.texts);
     if (fault) throw fault;
+    return task.run();
+  }
+}
+
+function taskFor(model: string, inputs: unknown): Task {
+  const dimensions = Object.hasOwn(EMBEDDING_MODELS, model) ? EMBEDDING_MODELS[model] : undefined;
+  if (dimensions !== undefined) {
+    const { texts, pooling } = parseEmbeddingInput(inputs);
     return {
-      shape: [texts.length, dimensions],
-      data: texts.map((text) => embed(text, { model, dimensions, pooling })),
-      pooling,
+      texts,
+      run: () => ({ shape: [texts.length, dimensions], data: texts.map((text) => embed(text, { model, dimensions, pooling })), pooling }),
     };
   }
+  if (model === RERANKER_MODEL) {
+    const request = parseRerankInput(inputs);
+    return { texts: [request.query, ...request.contexts], run: () => rerank(request) };
+  }
+  const spec = textGenerationModel(model);
+  if (spec) {
+    const { texts, generate } = prepareTextGeneration(model, spec, inputs);
+    return { texts, run: generate };
+  }
+  throw AiErrors.noSuchModel(model);
 }

@@ -4,10 +4,11 @@
 //   429 or 3040  out of capacity: "3040: Capacity temporarily exceeded, please try again." (HTTP 429)
 //   3036         daily free allocation used up: "3036: You have used up your daily free allocation ..." (HTTP 429)
 //   500 or 3043  internal error: "3043: Internal server error" (HTTP 500)
-// With "@<text>", the entry applies only to calls where some input text
-// contains <text>: one poisoned document fails while the rest go through.
+// With "@<text>", the entry applies only to calls where some input text (a
+// text to embed, a message's content, a rerank query or context) contains
+// <text>: one poisoned document fails while the rest go through.
 // Examples: "429:0.3" fails 30% of calls for lack of capacity; "429:0.2,500:0.05"
-// adds 5% internal errors; "429:1@POISON" fails every call embedding "POISON". Entries are drawn independently, in order, and the
+// adds 5% internal errors; "429:1@POISON" fails every call with "POISON" in its input. Entries are drawn independently, in order, and the
 // first that fires fails the call; the errors are thrown exactly as the real
 // binding throws them (see ai-errors.ts). Empty or unset: no faults.
 // A malformed value fails every call, so a typo cannot silently turn faults off.
@@ -48,7 +49,7 @@ export function parseFaults(spec: string | undefined): Fault[] {
     });
 }
 
-/** The error to throw for a call embedding `texts`, if any. `random` returns values in [0, 1). */
+/** The error to throw for a call whose input texts are `texts`, if any. `random` returns values in [0, 1). */
 export function drawFault(faults: readonly Fault[], texts: readonly string[], random: () => number = Math.random): Error | undefined {
   const applies = (fault: Fault) => fault.match === undefined || texts.some((text) => text.includes(fault.match ?? ""));
   const fired = faults.find((fault) => applies(fault) && random() < fault.probability);
