@@ -35,10 +35,19 @@ export class ModelError extends Error {
 
 const MAX_OUTPUT_TOKENS = 1024;
 
+// Workers AI answers in one of two shapes, by model family: `{ response }`
+// (Llama, Mistral) or OpenAI's chat completion (GLM, Gemma 4, Qwen 3).
 interface RawOutput {
   response?: unknown;
+  choices?: { message?: { content?: unknown }; delta?: { content?: unknown } }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   model?: unknown;
+}
+
+function textOf(output: RawOutput): string | undefined {
+  const choice = output.choices?.[0];
+  const text = output.response ?? choice?.message?.content ?? choice?.delta?.content;
+  return typeof text === "string" ? text : undefined;
 }
 
 // The configured model is any current instruct model; workers-types only knows
@@ -59,10 +68,11 @@ export function workersAiChatModel(ai: Ai, name: string): ChatModel {
     name,
     async complete(messages) {
       const output = (await call({ messages, max_tokens: MAX_OUTPUT_TOKENS, temperature: 0.2 })) as RawOutput;
-      if (typeof output.response !== "string") throw new ModelError("failed", "the model returned no text");
+      const text = textOf(output);
+      if (text === undefined) throw new ModelError("failed", "the model returned no text");
       return {
-        text: output.response,
-        usage: usageOf(output.usage, messages, output.response),
+        text,
+        usage: usageOf(output.usage, messages, text),
         model: typeof output.model === "string" ? output.model : name,
       };
     },
@@ -74,7 +84,7 @@ export function workersAiChatModel(ai: Ai, name: string): ChatModel {
   };
 }
 
-/** Workers AI streams `data: {"response": "..."}` lines, maybe a final usage, then `data: [DONE]`. */
+/** Workers AI streams `data: {...}` events (either shape), maybe a final usage, then `data: [DONE]`. */
 async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -91,7 +101,8 @@ async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGen
         const data = line.slice(5).trim();
         if (data === "[DONE]") return;
         const event = JSON.parse(data) as RawOutput;
-        if (typeof event.response === "string" && event.response) yield { type: "delta", text: event.response };
+        const text = textOf(event);
+        if (text) yield { type: "delta", text };
         if (event.usage) {
           yield { type: "usage", usage: { inputTokens: event.usage.prompt_tokens ?? 0, outputTokens: event.usage.completion_tokens ?? 0 } };
         }

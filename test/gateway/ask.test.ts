@@ -148,6 +148,28 @@ describe("ask", () => {
     expect(pulled - pulledAtCancel).toBeLessThanOrEqual(1);
   });
 
+  it.each([false, true])("reads chat-completion shaped models too (glm-4.7-flash, stream %s)", async (stream) => {
+    const request = new Request(`${BASE}/v1/ask`, {
+      method: "POST",
+      body: JSON.stringify({ question: "How long should green tea be steeped?", stream }),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token({ tenant })}` },
+    });
+    const response = await app.fetch(request, { ...env, ANSWER_MODEL: "@cf/zai-org/glm-4.7-flash" });
+    expect(response.status).toBe(200);
+    const answer = stream ? (parseSse(await response.text()).at(-1)?.data as AskResponse) : await response.json<AskResponse>();
+    expect(answer.answer).toMatch(/two minutes \[1\]/);
+    expect(answer.citations.map((c) => c.documentId)).toEqual([ids["tea"]]);
+  });
+
+  it("refuses a retired answer model as a server misconfiguration", async () => {
+    const request = new Request(`${BASE}/v1/ask`, {
+      method: "POST",
+      body: JSON.stringify({ question: "tea?" }),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token({ tenant })}` },
+    });
+    await expectError(await app.fetch(request, { ...env, ANSWER_MODEL: "@cf/meta/llama-3.1-8b-instruct" }), 500, "server_misconfigured");
+  });
+
   it("rejects bad requests with 400", async () => {
     for (const body of [{}, { question: "" }, { question: "x".repeat(2001) }, { question: "ok", topK: 21 }, { question: "ok", stream: "yes" }]) {
       await expectError(await askRequest(tenant, body), 400, "invalid_request");
