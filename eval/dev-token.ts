@@ -1,0 +1,43 @@
+// Tokens the eval command signs itself for the local stack, with the development
+// secret from .dev.vars, the way `npm run token` does.
+import { decodeJwt, SignJWT } from "jose";
+
+export interface DevTokenClaims {
+  tenant: string;
+  sub?: string;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+  /** Long enough for a large ingest followed by several query runs. */
+  ttlSeconds?: number;
+}
+
+export async function mintDevToken(secret: string, claims: DevTokenClaims): Promise<string> {
+  let jwt = new SignJWT({ tenant: claims.tenant })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub ?? "eval")
+    .setIssuedAt()
+    .setExpirationTime(`${claims.ttlSeconds ?? 6 * 3600}s`);
+  if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
+  if (claims.audience) jwt = jwt.setAudience(claims.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}
+
+/** The tenant a token names (unverified: only for messages), as the gateway reads it. */
+export function tenantOfToken(token: string): string | null {
+  try {
+    const claims = decodeJwt(token);
+    const tenant = typeof claims["tenant"] === "string" ? claims["tenant"] : claims.sub;
+    return tenant ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new tenant name per run, sortable by time: eval-20261105-143012-k3f9. */
+export function freshTenantName(now = new Date(), random = Math.random): string {
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  const suffix = Math.floor(random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, "0");
+  return `eval-${stamp}-${suffix}`;
+}
