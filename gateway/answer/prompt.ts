@@ -1,15 +1,11 @@
 // The prompt for grounded answers. Retrieved text is untrusted: it goes inside
 // delimiters it cannot close, and the rules say instructions in it are data.
+import type { SearchResult } from "../retrieval/types";
 
-export interface Source {
+/** A retrieved chunk given to the model, numbered as it may cite it. */
+export interface Source extends Omit<SearchResult, "sources"> {
   /** The number the model cites, [n]: 1-based. */
   index: number;
-  documentId: string;
-  filename: string;
-  chunkIndex: number;
-  pages: number[];
-  text: string;
-  score: number;
 }
 
 export interface ChatMessage {

@@ -7,7 +7,8 @@ export interface Ranked {
 export type RetrievalSource = "vector" | "keyword";
 export type SearchMode = "hybrid" | RetrievalSource;
 
-export interface SearchHit {
+/** A chunk as search returns it to clients. */
+export interface SearchResult {
   documentId: string;
   filename: string;
   chunkIndex: number;
@@ -15,6 +16,9 @@ export interface SearchHit {
   text: string;
   score: number;
   sources: RetrievalSource[];
+}
+
+export interface SearchHit extends SearchResult {
   /** Cosine similarity from the vector search, when it found this chunk. */
   vectorScore: number | null;
 }

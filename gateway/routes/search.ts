@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../context";
 import { searchDeps } from "../retrieval/configure";
 import { search } from "../retrieval/search";
-import type { RetrievalSource, SearchMode } from "../retrieval/types";
+import type { SearchMode, SearchResult } from "../retrieval/types";
 import { validate } from "../validation";
 
 export const MAX_QUERY_LENGTH = 2000;
@@ -16,16 +16,6 @@ export const SearchBody = z.object({
   documentIds: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
   mode: z.enum(["hybrid", "keyword", "vector"]).default("hybrid"),
 });
-
-export interface SearchResult {
-  documentId: string;
-  filename: string;
-  chunkIndex: number;
-  pages: number[];
-  text: string;
-  score: number;
-  sources: RetrievalSource[];
-}
 
 export interface SearchResponse {
   results: SearchResult[];
