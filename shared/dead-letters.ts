@@ -67,17 +67,10 @@ function fromRow(row: DeadLetterRow): DeadLetter {
   };
 }
 
-export interface NewDeadLetter {
-  ingestKey: string | null;
-  tenantId: string | null;
-  documentId: string | null;
-  queue: string;
-  messageId: string;
-  body: unknown;
-  reason: DeadLetterReason;
-  lastError: string | null;
-  attempts: number;
-}
+export type NewDeadLetter = Pick<
+  DeadLetter,
+  "ingestKey" | "tenantId" | "documentId" | "queue" | "messageId" | "body" | "reason" | "lastError" | "attempts"
+>;
 
 /** Records a dead message; the same ingestion dead again (after a replay) updates its one record. */
 export async function recordDeadLetter(db: D1Database, letter: NewDeadLetter, now = Date.now()): Promise<void> {
