@@ -16,9 +16,11 @@ const TEXT_EXTENSIONS: Record<string, AcceptedType> = { txt: "text/plain", text:
 const GENERIC_TYPES = new Set(["", "application/octet-stream"]);
 
 export function detectDocumentType(bytes: Uint8Array, declaredType: string, filename: string | null): Result<AcceptedType, string> {
-  if (hasPdfHeader(bytes)) return ok("application/pdf");
+  const declaredText = TEXT_TYPES[declaredType];
+  // Text that merely mentions "%PDF-" stays text; a real PDF starts with it.
+  if (declaredText ? hasPdfHeader(bytes, PDF_MAGIC.length) : hasPdfHeader(bytes, PDF_HEADER_WINDOW)) return ok("application/pdf");
   if (declaredType === "application/pdf") return err("The body was declared application/pdf but is not a PDF.");
-  const textType = TEXT_TYPES[declaredType] ?? (GENERIC_TYPES.has(declaredType) ? extensionType(filename) : undefined);
+  const textType = declaredText ?? (GENERIC_TYPES.has(declaredType) ? extensionType(filename) : undefined);
   if (!textType) {
     return err(`Unsupported type ${declaredType || "(none)"}: send application/pdf, text/plain or text/markdown.`);
   }
@@ -26,8 +28,9 @@ export function detectDocumentType(bytes: Uint8Array, declaredType: string, file
   return ok(textType);
 }
 
-function hasPdfHeader(bytes: Uint8Array): boolean {
-  const end = Math.min(bytes.length, PDF_HEADER_WINDOW) - PDF_MAGIC.length;
+/** "%PDF-" within the first `window` bytes. */
+function hasPdfHeader(bytes: Uint8Array, window: number): boolean {
+  const end = Math.min(bytes.length, window) - PDF_MAGIC.length;
   outer: for (let i = 0; i <= end; i++) {
     for (let j = 0; j < PDF_MAGIC.length; j++) if (bytes[i + j] !== PDF_MAGIC[j]) continue outer;
     return true;

@@ -15,6 +15,7 @@ const ERROR_STATUS = {
   document_not_found: 404,
   method_not_allowed: 405,
   document_too_large: 413,
+  request_too_large: 413,
   unsupported_media_type: 415,
   internal_error: 500,
   server_misconfigured: 500,

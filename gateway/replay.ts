@@ -1,7 +1,14 @@
 // Replaying dead letters: the document goes back to `queued` and its original
 // message (same ingest key) back to the queue. A dead letter is claimed before
 // anything is sent, so replaying twice, even at once, sends once.
-import { type DeadLetter, claimForReplay, getDeadLetters, listDeadLetters, releaseReplayClaim } from "../shared/dead-letters";
+import {
+  type DeadLetter,
+  type DeadLetterPosition,
+  claimForReplay,
+  getDeadLetters,
+  listDeadLetters,
+  releaseReplayClaim,
+} from "../shared/dead-letters";
 import { getDocument, markDocumentFailed, requeueDocument } from "../shared/documents";
 import { IngestMessage } from "../shared/ingest-message";
 
@@ -18,7 +25,7 @@ export interface ReplayReport {
   replayed: ReplayItem[];
   skipped: ReplayItem[];
   failed: ReplayItem[];
-  /** With `all`: more dead letters remain beyond this request's limit. */
+  /** With `all`: this request stopped at its limit; ask again for the rest. */
   more: boolean;
 }
 
@@ -27,8 +34,10 @@ export interface ReplayDeps {
   queue: Queue<IngestMessage>;
 }
 
-// One request replays at most this many; the replay script asks again until none remain.
+// One request replays at most this many, and looks at no more than
+// MAX_SCAN_PER_REQUEST dead letters; the replay script asks again while `more`.
 export const MAX_REPLAY_PER_REQUEST = 100;
+const MAX_SCAN_PER_REQUEST = 1000;
 
 export async function replayDeadLetters(
   deps: ReplayDeps,
@@ -36,25 +45,42 @@ export async function replayDeadLetters(
   dryRun: boolean,
 ): Promise<ReplayReport> {
   const report: ReplayReport = { dryRun, replayed: [], skipped: [], failed: [], more: false };
-  let letters: DeadLetter[];
   if ("ids" in selection) {
-    letters = await getDeadLetters(deps.db, selection.ids);
+    const letters = await getDeadLetters(deps.db, selection.ids);
     const found = new Set(letters.map((l) => l.id));
     for (const id of selection.ids) {
       if (!found.has(id)) report.failed.push({ id, documentId: null, tenantId: null, reason: "no such dead letter" });
     }
-  } else {
-    const page = await listDeadLetters(deps.db, { status: "dead", limit: MAX_REPLAY_PER_REQUEST });
-    letters = page.deadLetters;
-    report.more = page.next !== null;
+    for (const letter of letters) record(report, letter, await replayOne(deps, letter, dryRun));
+    return report;
   }
-  for (const letter of letters) {
-    const item: ReplayItem = { id: letter.id, documentId: letter.documentId, tenantId: letter.tenantId };
-    const outcome = await replayOne(deps, letter, dryRun);
-    if (outcome === "replayed") report.replayed.push(item);
-    else report[outcome.list].push({ ...item, reason: outcome.reason });
+  // Walk past dead letters that cannot be replayed (they stay dead), so they
+  // never hide the ones behind them from later requests.
+  let after: DeadLetterPosition | undefined;
+  let scanned = 0;
+  for (;;) {
+    const page = await listDeadLetters(deps.db, { status: "dead", limit: MAX_REPLAY_PER_REQUEST, after });
+    for (const [i, letter] of page.deadLetters.entries()) {
+      record(report, letter, await replayOne(deps, letter, dryRun));
+      if (report.replayed.length >= MAX_REPLAY_PER_REQUEST) {
+        report.more = page.next !== null || i < page.deadLetters.length - 1;
+        return report;
+      }
+    }
+    scanned += page.deadLetters.length;
+    if (!page.next) return report;
+    if (scanned >= MAX_SCAN_PER_REQUEST) {
+      report.more = true;
+      return report;
+    }
+    after = page.next;
   }
-  return report;
+}
+
+function record(report: ReplayReport, letter: DeadLetter, outcome: Outcome): void {
+  const item: ReplayItem = { id: letter.id, documentId: letter.documentId, tenantId: letter.tenantId };
+  if (outcome === "replayed") report.replayed.push(item);
+  else report[outcome.list].push({ ...item, reason: outcome.reason });
 }
 
 type Outcome = "replayed" | { list: "skipped" | "failed"; reason: string };

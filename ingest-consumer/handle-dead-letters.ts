@@ -39,7 +39,7 @@ async function bury(db: D1Database, queue: string, message: Message<unknown>): P
     lastError: doc?.lastError ?? null,
     attempts: doc?.attempts ?? message.attempts,
   });
-  if (doc && doc.status !== "ready") {
+  if (doc) {
     await markDocumentFailed(
       db,
       doc.id,

@@ -28,7 +28,7 @@ export type Outcome =
   | { kind: "skipped"; reason: string }
   /** Permanent: retrying cannot help. */
   | { kind: "failed"; code: string; message: string }
-  | { kind: "retry"; reason: string; delaySeconds?: number };
+  | { kind: "retry"; reason: string };
 
 // Chunks embedded and stored per step; also the unit of progress.
 const STEP = 100;
@@ -55,8 +55,13 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
     return { kind: "failed", code: "document_too_large", message: `The document has ${chunks.length} chunks; the limit is ${config.maxChunks}.` };
   }
 
-  // What an earlier ingestion of this document may have written beyond our chunks.
+  // What an earlier ingestion of this document may have written beyond our
+  // chunks goes first: recordPlan overwrites the count that remembers it.
   const previous = Math.max(doc.progress.total, doc.chunks ?? 0);
+  if (previous > chunks.length) {
+    await deleteChunkVectors(deps.index, doc.id, chunks.length, previous);
+    await deleteChunksFromStatement(db, doc.id, chunks.length).run();
+  }
   const pageCount = pages.value.at(-1)?.page ?? pages.value.length;
   if (!(await recordPlan(db, doc.id, doc.ingestKey, { pages: pageCount, chunks: chunks.length }))) {
     return abandon(deps, message, Math.max(previous, chunks.length));
@@ -66,10 +71,6 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
   for (const step of inBatches(chunks, STEP)) {
     if (!(await storeStep(deps, message, step, done + step.length))) return abandon(deps, message, Math.max(previous, chunks.length));
     done += step.length;
-  }
-  if (previous > chunks.length) {
-    await deleteChunkVectors(deps.index, doc.id, chunks.length, previous);
-    await deleteChunksFromStatement(db, doc.id, chunks.length).run();
   }
 
   // `ready` promises that search finds the document: wait until Vectorize serves its vectors.

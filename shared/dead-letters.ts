@@ -82,7 +82,7 @@ export async function recordDeadLetter(db: D1Database, letter: NewDeadLetter, no
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dead', ?, ?)
        ON CONFLICT (id) DO UPDATE SET
          message_id = excluded.message_id, body = excluded.body, last_error = excluded.last_error,
-         attempts = dead_letters.attempts + excluded.attempts, status = 'dead', last_seen_at = excluded.last_seen_at`,
+         attempts = excluded.attempts, status = 'dead', last_seen_at = excluded.last_seen_at`,
     )
     .bind(id, letter.ingestKey, letter.tenantId, letter.documentId, letter.queue, letter.messageId, body, letter.reason, letter.lastError, letter.attempts, now, now)
     .run();

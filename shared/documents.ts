@@ -167,7 +167,8 @@ export function deleteDocumentStatements(db: D1Database, id: string): D1Prepared
 
 /**
  * Marks a document failed for good (until it is requeued), with a stable code
- * and a message for people; with `ingestKey`, only if it still belongs to that ingestion.
+ * and a message for people; with `ingestKey`, only if it still belongs to that
+ * ingestion. A ready document stays ready: a late duplicate cannot fail it.
  */
 export async function markDocumentFailed(
   db: D1Database,
@@ -179,7 +180,7 @@ export async function markDocumentFailed(
   const result = await db
     .prepare(
       `UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, updated_at = ?
-       WHERE id = ? AND (?5 IS NULL OR ingest_key = ?5)`,
+       WHERE id = ? AND status <> 'ready' AND (?5 IS NULL OR ingest_key = ?5)`,
     )
     .bind(error.code, error.message, now, id, options.ingestKey ?? null)
     .run();

@@ -49,9 +49,14 @@ function pagesLabel(pages: readonly number[]): string {
   return first === undefined || last === undefined ? "" : first === last ? `${first}` : `${first}-${last}`;
 }
 
-/** A document cannot close or open a source block, or forge the question line. */
+/**
+ * A document cannot close or open a source block, or forge the question line.
+ * Every angle bracket goes (full-width ones too), not just the ones that spell
+ * a tag today: "<\u200b/source>" or "< /source>" reads as a tag to a model.
+ * Citations return the original text; only the model sees the swap.
+ */
 function neutralise(text: string): string {
-  return text.replace(/<(\/?\s*sources?\b)/gi, "‹$1").replace(/^(\s*)Question:/gim, "$1Question -");
+  return text.replace(/[<＜﹤]/g, "‹").replace(/[>＞﹥]/g, "›").replace(/^(\s*)Question:/gim, "$1Question -");
 }
 
 function attribute(value: string): string {

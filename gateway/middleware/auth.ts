@@ -48,7 +48,11 @@ async function verify(token: string, env: GatewayEnv): Promise<Caller> {
   } catch (error) {
     throw new ApiError("invalid_token", describeFailure(error), challenge("invalid_token"));
   }
-  const tenantId = typeof payload["tenant"] === "string" ? payload["tenant"] : payload.sub;
+  const claim = payload["tenant"];
+  if (claim !== undefined && typeof claim !== "string") {
+    throw new ApiError("invalid_token", "The token's `tenant` claim must be a string.", challenge("invalid_token"));
+  }
+  const tenantId = claim ?? payload.sub;
   if (!tenantId || !TENANT_ID.test(tenantId)) {
     throw new ApiError("invalid_token", "The token names no valid tenant (claim `tenant` or `sub`: letters, digits, '.', '_', '-').", challenge("invalid_token"));
   }

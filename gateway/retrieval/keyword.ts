@@ -30,8 +30,8 @@ export async function keywordSearch(
   const { results } = await db
     .prepare(
       `SELECT c.id AS id, -bm25(chunks_fts) AS score
-       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid
-       WHERE chunks_fts MATCH ? AND c.tenant_id = ? ${filter}
+       FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH ? AND c.tenant_id = ?2 AND d.tenant_id = ?2 AND d.status = 'ready' ${filter}
        ORDER BY bm25(chunks_fts) LIMIT ?`,
     )
     .bind(match, tenantId, ...(options.documentIds ?? []), options.limit)

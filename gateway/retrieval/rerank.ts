@@ -9,9 +9,10 @@ export function workersAiReranker(ai: Ai, model: "@cf/baai/bge-reranker-base"): 
     // workers-types leaves `query` out of this model's input type; the model requires it.
     const input = { query, contexts: texts.map((text) => ({ text })), top_k: texts.length } as Ai_Cf_Baai_Bge_Reranker_Base_Input;
     const output = await ai.run(model, input);
-    const scores = new Array<number>(texts.length).fill(Number.NEGATIVE_INFINITY);
+    // A text the model left unscored ranks last (scores are probabilities, 0..1).
+    const scores = new Array<number>(texts.length).fill(0);
     for (const item of output.response ?? []) {
-      if (item.id !== undefined && item.id >= 0 && item.id < texts.length) scores[item.id] = item.score ?? Number.NEGATIVE_INFINITY;
+      if (item.id !== undefined && item.id >= 0 && item.id < texts.length) scores[item.id] = item.score ?? 0;
     }
     return scores;
   };

@@ -22,7 +22,8 @@ export interface SearchRequest {
   mode: SearchMode;
 }
 
-// The reranker reads every candidate it is given: keep its input small.
+// The reranker reads every candidate it is given: keep its input small, but
+// never smaller than what the caller asked for.
 const RERANK_CANDIDATES = 30;
 
 export async function search(deps: SearchDeps, tenantId: string, request: SearchRequest): Promise<SearchHit[]> {
@@ -57,9 +58,9 @@ export async function search(deps: SearchDeps, tenantId: string, request: Search
   });
 
   if (deps.rerank && hits.length > 1) {
-    const candidates = hits.slice(0, RERANK_CANDIDATES);
+    const candidates = hits.slice(0, Math.max(RERANK_CANDIDATES, request.topK));
     const scores = await deps.rerank(request.query, candidates.map((h) => h.text));
-    hits = candidates.map((hit, i) => ({ ...hit, score: scores[i] ?? Number.NEGATIVE_INFINITY })).sort((a, b) => b.score - a.score);
+    hits = candidates.map((hit, i) => ({ ...hit, score: scores[i] ?? 0 })).sort((a, b) => b.score - a.score);
   }
   return hits.slice(0, request.topK);
 }

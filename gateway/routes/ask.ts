@@ -10,12 +10,12 @@ import type { AppEnv } from "../context";
 import { ApiError, errorBody } from "../errors";
 import { searchDeps } from "../retrieval/configure";
 import { validate } from "../validation";
-import { MAX_QUERY_LENGTH } from "./search";
+import { DocumentId, MAX_QUERY_LENGTH } from "./search";
 
 const AskBody = z.object({
   question: z.string().trim().min(1, "must not be empty").max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
   topK: z.number().int().min(1).max(20).default(6),
-  documentIds: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+  documentIds: z.array(DocumentId).min(1).max(50).optional(),
   stream: z.boolean().default(false),
 });
 

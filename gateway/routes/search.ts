@@ -9,11 +9,14 @@ import { validate } from "../validation";
 
 export const MAX_QUERY_LENGTH = 2000;
 
+/** The shape newDocumentId() makes; anything else cannot name a document. */
+export const DocumentId = z.string().regex(/^doc_[0-9a-f]{32}$/, "is not a document id");
+
 export const SearchBody = z.object({
   query: z.string().trim().min(1, "must not be empty").max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
   topK: z.number().int().min(1).max(50).default(10),
-  // Vectorize filters take at most 2 KiB of JSON: ~50 ids.
-  documentIds: z.array(z.string().min(1).max(64)).min(1).max(50).optional(),
+  // Vectorize filters take under 2 KiB of JSON: 50 ids of this shape fit.
+  documentIds: z.array(DocumentId).min(1).max(50).optional(),
   mode: z.enum(["hybrid", "keyword", "vector"]).default("hybrid"),
 });
 

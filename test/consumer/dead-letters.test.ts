@@ -37,6 +37,11 @@ describe("dead letters", () => {
     });
     expect(letter?.lastError).toMatch(/^ai_capacity: 3040/);
     expect(letter?.firstSeenAt).toBe(letter?.lastSeenAt);
+
+    // Delivered to the dead-letter queue again (at least once): still the document's 3 attempts.
+    await deliver([message], { queue: "rag-ingest-dlq", attempts: 2 });
+    const [again] = await getDeadLetters(env.DB, [`dl_${message.ingestKey}`]);
+    expect(again?.attempts).toBe(3);
   });
 
   it("keeps one record when the same message is dead-lettered twice", async () => {
@@ -48,6 +53,8 @@ describe("dead letters", () => {
     const { deadLetters } = await listDeadLetters(env.DB, { tenantId: tenant, limit: 10 });
     expect(deadLetters).toHaveLength(1);
     expect(deadLetters[0]?.lastSeenAt).toBeGreaterThan(deadLetters[0]?.firstSeenAt ?? Infinity);
+    // attempts is the document's count (never processed here), not a sum over deliveries.
+    expect(deadLetters[0]?.attempts).toBe(0);
   });
 
   it("keeps an unreadable message from either queue instead of dropping it", async () => {

@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDocument } from "../../shared/documents";
+import { upsertChunkStatements } from "../../shared/chunk-store";
 import { chunkVectorIds } from "../../shared/ids";
 import { deliver } from "../helpers/queue";
 import { markedText, seedDocument } from "../helpers/seed";
@@ -86,6 +87,23 @@ describe("idempotent ingestion", () => {
     expect(await ftsHits("marker0", id)).toBeGreaterThanOrEqual(1);
     expect(await ftsHits("marker159", id)).toBeGreaterThanOrEqual(1);
     await env.DB.prepare("INSERT INTO chunks_fts (chunks_fts) VALUES ('integrity-check')").run();
+  });
+
+  it("removes chunks an earlier ingestion wrote beyond the new chunk count", async () => {
+    const tenant = uniqueTenant();
+    const { id, message } = await seedDocument(tenant, markedText(3));
+    await deliver([message]);
+    const before = await snapshot(tenant, id);
+    const n = before.doc?.chunks ?? 0;
+    // As if an earlier chunker had cut the document into n + 2 pieces, then it was queued again.
+    const extra = [n, n + 1].map((i) => ({ index: i, text: `stale piece ${i}`, charStart: 0, charEnd: 5, pageStart: 1, pageEnd: 1, tokens: 3 }));
+    await env.DB.batch(upsertChunkStatements(env.DB, tenant, id, extra));
+    await env.DB.prepare("UPDATE documents SET status = 'queued', chunks = ?, progress_total = ? WHERE id = ?").bind(n + 2, n + 2, id).run();
+    await deliver([message], { attempts: 2 });
+    const after = await snapshot(tenant, id);
+    expect(after.doc).toMatchObject({ status: "ready", chunks: n });
+    expect(after.rows.map((r) => r.chunk_index)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(await ftsHits("stale", id)).toBe(0);
   });
 
   it("cleans up after itself when the document is deleted mid-ingestion", async () => {

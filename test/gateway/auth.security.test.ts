@@ -75,6 +75,13 @@ describe("authentication", () => {
     }
   });
 
+  it("rejects a tenant claim that is not a string instead of falling back to sub", async () => {
+    for (const tenant of [42, ["acme"], { id: "acme" }, null]) {
+      const jwt = await token({ sub: uniqueTenant("sub"), claims: { tenant } });
+      await expectError(await withToken("GET", "/v1/documents", jwt), 401, "invalid_token");
+    }
+  });
+
   it("falls back to sub when there is no tenant claim", async () => {
     const sub = uniqueTenant("sub");
     const response = await withToken("GET", "/v1/documents", await token({ sub }));

@@ -57,6 +57,12 @@ describe("upload errors", () => {
     await expectError(await upload(uniqueTenant(), binary, { contentType: "text/plain" }), 415, "unsupported_media_type");
   });
 
+  it("keeps text that merely mentions the PDF header as text", async () => {
+    const response = await upload(uniqueTenant(), "# PDF notes\n\nA PDF file starts with %PDF-1.7 and a binary comment.", { contentType: "text/markdown" });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ contentType: "text/markdown" });
+  });
+
   it("infers text types from the extension when the declared type is generic", async () => {
     const response = await upload(uniqueTenant(), "# Title\n\nbody", { contentType: "application/octet-stream", filename: "notes.md" });
     expect(response.status).toBe(202);

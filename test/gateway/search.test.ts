@@ -122,5 +122,17 @@ describe("search", () => {
       await expectError(await searchRequest(tenant, body), 400, "invalid_request");
     }
     await expectError(await searchRequest(tenant, "not json"), 400, "invalid_request");
+    // Ids are checked for shape, so a filter can never outgrow Vectorize's 2 KiB limit.
+    await expectError(await searchRequest(tenant, { query: "ok", documentIds: ["x".repeat(64)] }), 400, "invalid_request");
+    await expectError(await searchRequest(tenant, { query: "ok", documentIds: Array.from({ length: 51 }, () => `doc_${"0".repeat(32)}`) }), 400, "invalid_request");
+    await expectError(await searchRequest(tenant, { query: "x".repeat(70_000) }), 413, "request_too_large");
+  });
+
+  it("accepts the largest documentIds filter the API allows", async () => {
+    const tenant = uniqueTenant();
+    const ids = await ingest(tenant, { tea: DOCS.tea });
+    const documentIds = [ids["tea"] ?? "", ...Array.from({ length: 49 }, (_, i) => `doc_${i.toString(16).padStart(32, "f")}`)];
+    const { results } = await searchOk(tenant, { query: "green tea", documentIds });
+    expect(results[0]?.documentId).toBe(ids["tea"]);
   });
 });
