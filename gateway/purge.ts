@@ -1,7 +1,8 @@
 // Deleting a document everywhere it lives. Each step is idempotent, and the
 // D1 row goes last, so a failure half way leaves a document that a repeated
-// DELETE finishes off rather than orphans nobody can see.
-import { type DocumentRecord, deleteDocumentStatements } from "../shared/documents";
+// DELETE finishes off rather than orphans nobody can see. The tombstone comes
+// first, so an ingestion still running stops and removes what it wrote.
+import { type DocumentRecord, deleteDocumentStatements, tombstoneDocument } from "../shared/documents";
 import { deleteChunkVectors } from "../shared/vectors";
 
 export interface PurgeDeps {
@@ -10,7 +11,8 @@ export interface PurgeDeps {
   index: Vectorize;
 }
 
-export async function purgeDocument(deps: PurgeDeps, document: DocumentRecord): Promise<void> {
+export async function purgeDocument(deps: PurgeDeps, found: DocumentRecord): Promise<void> {
+  const document = (await tombstoneDocument(deps.db, found.tenantId, found.id)) ?? found;
   // Vector ids are `${id}:${i}` for every chunk the consumer planned, even ones it never finished.
   const planned = Math.max(document.progress.total, document.chunks ?? 0);
   await deleteChunkVectors(deps.index, document.id, 0, planned);

@@ -5,7 +5,7 @@
 import { inBatches } from "../shared/batching";
 import { deleteChunksFromStatement, upsertChunkStatements } from "../shared/chunk-store";
 import { type Chunk, chunkDocument } from "../shared/chunking";
-import { getDocument } from "../shared/documents";
+import { getDocument, isBeingDeleted } from "../shared/documents";
 import type { Embed } from "../shared/embeddings";
 import { chunkVectorId } from "../shared/ids";
 import type { IngestMessage } from "../shared/ingest-message";
@@ -99,13 +99,14 @@ async function storeStep(deps: IngestDeps, message: IngestMessage, step: Chunk[]
 }
 
 /**
- * The document was deleted or requeued while we worked. If deleted, remove
- * what we wrote, since the DELETE may have run before our writes; if requeued,
- * leave everything to the newer ingestion, which rewrites the same ids.
+ * The document was deleted (or is being deleted) or requeued while we worked.
+ * If deleted, remove what we wrote, since the DELETE may have run before our
+ * writes; if requeued, leave everything to the newer ingestion, which rewrites
+ * the same ids.
  */
 async function abandon(deps: IngestDeps, message: IngestMessage, written: number): Promise<Outcome> {
   const doc = await getDocument(deps.db, message.tenantId, message.documentId);
-  if (doc) return { kind: "skipped", reason: "superseded by a newer ingestion" };
+  if (doc && !isBeingDeleted(doc)) return { kind: "skipped", reason: "superseded by a newer ingestion" };
   await deleteChunkVectors(deps.index, message.documentId, 0, written);
   await deleteChunksFromStatement(deps.db, message.documentId, 0).run();
   return { kind: "skipped", reason: "document deleted during ingestion" };

@@ -157,6 +157,25 @@ export async function requeueDocument(
   return row ? fromRow(row) : null;
 }
 
+const TOMBSTONE_PREFIX = "deleted:";
+
+/**
+ * First step of a delete: the document's ingest key becomes a tombstone, so
+ * an ingestion still running sees its writes refused and cleans up after
+ * itself. Returns the row as it stands now, with the latest chunk plan.
+ */
+export async function tombstoneDocument(db: D1Database, tenantId: string, id: string, now = Date.now()): Promise<DocumentRecord | null> {
+  const row = await db
+    .prepare("UPDATE documents SET ingest_key = ?, updated_at = ? WHERE tenant_id = ? AND id = ? RETURNING *")
+    .bind(`${TOMBSTONE_PREFIX}${id}`, now, tenantId, id)
+    .first<DocumentRow>();
+  return row ? fromRow(row) : null;
+}
+
+export function isBeingDeleted(doc: DocumentRecord): boolean {
+  return doc.ingestKey.startsWith(TOMBSTONE_PREFIX);
+}
+
 /** The statements that remove a document's rows; its chunks' FTS entries go with them (triggers). */
 export function deleteDocumentStatements(db: D1Database, id: string): D1PreparedStatement[] {
   return [

@@ -2,7 +2,7 @@
 // half way, leaves exactly one copy of every chunk, FTS entry and vector.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getDocument } from "../../shared/documents";
+import { getDocument, tombstoneDocument } from "../../shared/documents";
 import { upsertChunkStatements } from "../../shared/chunk-store";
 import { chunkVectorIds } from "../../shared/ids";
 import { deliver } from "../helpers/queue";
@@ -118,6 +118,23 @@ describe("idempotent ingestion", () => {
       },
     } as unknown as Ai; // Only `run` is used by the consumer.
     const result = await deliver([message], { env: { AI: deletingAi } });
+    expect(result.explicitAcks).toEqual(result.ids);
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM chunks WHERE document_id = ?").bind(id).first<{ n: number }>();
+    expect(rows?.n).toBe(0);
+    await expect.poll(() => countVectors(id, 300), { timeout: 5_000 }).toBe(0);
+  });
+
+  it("cleans up when a DELETE starts mid-ingestion (tombstone before the row goes)", async () => {
+    const tenant = uniqueTenant();
+    const { id, message } = await seedDocument(tenant, markedText(160));
+    let calls = 0;
+    const tombstoningAi = {
+      run: async (...args: Parameters<Ai["run"]>) => {
+        if (++calls === 2) await tombstoneDocument(env.DB, tenant, id);
+        return env.AI.run(...args);
+      },
+    } as unknown as Ai; // Only `run` is used by the consumer.
+    const result = await deliver([message], { env: { AI: tombstoningAi } });
     expect(result.explicitAcks).toEqual(result.ids);
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM chunks WHERE document_id = ?").bind(id).first<{ n: number }>();
     expect(rows?.n).toBe(0);
