@@ -3,8 +3,7 @@
 // to the local stack and an admin token minted from .dev.vars; give --url and
 // --token for a deployed gateway. Exits 1 when anything failed, 2 on bad usage.
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
-import { readDevVars } from "./dev-vars.mjs";
+import { signDevToken } from "./dev-vars.mjs";
 
 const usage = "usage: npm run dlq:replay -- (--all | --id ID [--id ID ...]) [--dry-run] [--url URL] [--token TOKEN]";
 let values;
@@ -72,15 +71,10 @@ async function post(body) {
 }
 
 async function localAdminToken() {
-  const secret = readDevVars().JWT_SECRET;
-  if (!secret) {
+  const jwt = await signDevToken({ sub: "dlq-replay", tenant: "operator", role: "admin", ttlSeconds: 600 });
+  if (!jwt) {
     console.error("no --token given and .dev.vars has no JWT_SECRET (run `npm run dev` once, or pass --token)");
     process.exit(2);
   }
-  return new SignJWT({ tenant: "operator", role: "admin" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject("dlq-replay")
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .sign(new TextEncoder().encode(secret));
+  return jwt;
 }

@@ -3,8 +3,7 @@
 // one is ready or failed, and prints the outcome. Pair it with
 // LOCAL_AI_FAULTS in .dev.vars to watch retries and dead letters work.
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
-import { readDevVars } from "./dev-vars.mjs";
+import { signDevToken } from "./dev-vars.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -16,13 +15,11 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const tenant = `soak-${Date.now().toString(36)}`;
-const token =
-  values.token ??
-  (await new SignJWT({ tenant })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject("soak")
-    .setExpirationTime("1h")
-    .sign(new TextEncoder().encode(readDevVars().JWT_SECRET ?? "")));
+const token = values.token ?? (await signDevToken({ sub: "soak", tenant }));
+if (!token) {
+  console.error("no --token given and .dev.vars has no JWT_SECRET (run `npm run dev` once, or pass --token)");
+  process.exit(2);
+}
 const headers = { Authorization: `Bearer ${token}` };
 
 const ids = await Promise.all(

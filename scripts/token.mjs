@@ -1,8 +1,7 @@
 // `npm run token -- --sub alice --tenant acme [--role admin] [--ttl 3600]`
 // Prints a development JWT signed with .dev.vars' JWT_SECRET, alone on stdout.
 import { parseArgs } from "node:util";
-import { SignJWT } from "jose";
-import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
+import { ensureDevVars, signDevToken } from "./dev-vars.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -21,18 +20,9 @@ if (!Number.isInteger(ttl) || ttl <= 0) {
   process.exit(2);
 }
 ensureDevVars();
-const secret = readDevVars().JWT_SECRET;
-if (!secret) {
+const jwt = await signDevToken({ sub: values.sub, tenant: values.tenant, role: values.role, ttlSeconds: ttl, issuer: values.iss, audience: values.aud });
+if (!jwt) {
   console.error(".dev.vars has no JWT_SECRET");
   process.exit(1);
 }
-
-const claims = { tenant: values.tenant ?? values.sub, ...(values.role ? { role: values.role } : {}) };
-let jwt = new SignJWT(claims)
-  .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-  .setSubject(values.sub)
-  .setIssuedAt()
-  .setExpirationTime(`${ttl}s`);
-if (values.iss) jwt = jwt.setIssuer(values.iss);
-if (values.aud) jwt = jwt.setAudience(values.aud);
-console.log(await jwt.sign(new TextEncoder().encode(secret)));
+console.log(jwt);
