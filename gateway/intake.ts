@@ -3,6 +3,7 @@
 import { type DocumentRecord, deleteDocumentStatements, findDocumentBySha256, insertDocument, markDocumentFailed, requeueDocument } from "../shared/documents";
 import { documentObjectKey, newDocumentId, newIngestKey } from "../shared/ids";
 import { type IngestMessage, ingestMessage } from "../shared/ingest-message";
+import { sha256Hex } from "../shared/sha256";
 import type { AcceptedType } from "./document-type";
 import { ApiError } from "./errors";
 
@@ -25,7 +26,7 @@ export async function acceptDocument(
   tenantId: string,
   file: { bytes: Uint8Array; filename: string; contentType: AcceptedType },
 ): Promise<Intake> {
-  const sha256 = await hexDigest(file.bytes);
+  const sha256 = await sha256Hex(file.bytes);
   const existing = await findDocumentBySha256(deps.db, tenantId, sha256);
   if (existing) return reuse(deps, existing);
 
@@ -90,9 +91,4 @@ function queueMessage(document: DocumentRecord): IngestMessage {
     objectKey: document.objectKey,
     ingestKey: document.ingestKey,
   });
-}
-
-async function hexDigest(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { insertDocument } from "../../shared/documents";
 import { documentObjectKey, newDocumentId, newIngestKey } from "../../shared/ids";
 import { type IngestMessage, ingestMessage } from "../../shared/ingest-message";
+import { sha256Hex } from "../../shared/sha256";
 
 export async function seedDocument(
   tenantId: string,
@@ -14,8 +15,7 @@ export async function seedDocument(
   const id = newDocumentId();
   const objectKey = documentObjectKey(tenantId, id);
   await env.DOCUMENTS.put(objectKey, data);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  const sha256 = await sha256Hex(data);
   const doc = await insertDocument(env.DB, { id, tenantId, filename: "seed", contentType, bytes: data.byteLength, sha256, objectKey, ingestKey: newIngestKey() });
   if (!doc) throw new Error("seed collided with an existing document");
   return { id, message: ingestMessage({ documentId: id, tenantId, objectKey, ingestKey: doc.ingestKey }) };
