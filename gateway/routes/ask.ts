@@ -3,12 +3,12 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { type Answer, type AskDeps, finishAnswer, noAnswer, retrieveSources } from "../answer/ask";
-import { estimateUsage, ModelError, type Usage, workersAiChatModel } from "../answer/chat-model";
+import { type Answer, finishAnswer, noAnswer, retrieveSources } from "../answer/ask";
+import { estimateUsage, ModelError, type Usage } from "../answer/chat-model";
+import { askDeps } from "../answer/configure";
 import { buildMessages } from "../answer/prompt";
 import type { AppEnv } from "../context";
 import { ApiError, errorBody } from "../errors";
-import { searchDeps } from "../retrieval/configure";
 import { validate } from "../validation";
 import { DocumentId, MAX_QUERY_LENGTH } from "./search";
 
@@ -20,25 +20,6 @@ const AskBody = z.object({
 });
 
 export type AskResponse = Answer;
-
-// Text-generation models Workers AI retired on 2026-05-30 (see PLATFORM notes).
-const DEPRECATED_MODELS = new Set([
-  "@cf/meta/llama-2-7b-chat-int8",
-  "@cf/mistral/mistral-7b-instruct-v0.1",
-  "@cf/meta/llama-3-8b-instruct",
-  "@cf/meta/llama-3.1-8b-instruct",
-  "@cf/meta/llama-3.1-70b-instruct",
-  "@cf/google/gemma-3-12b-it",
-]);
-
-function askDeps(env: GatewayEnv): AskDeps {
-  const model = env.ANSWER_MODEL || "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
-  const minVectorScore = Number(env.ASK_MIN_VECTOR_SCORE || "0.6");
-  if (DEPRECATED_MODELS.has(model) || !Number.isFinite(minVectorScore)) {
-    throw new ApiError("server_misconfigured", "The server's answer model settings are misconfigured.");
-  }
-  return { search: searchDeps(env), model: workersAiChatModel(env.AI, model), minVectorScore };
-}
 
 function modelFailure(error: unknown): ApiError | undefined {
   if (!(error instanceof ModelError)) return undefined;
