@@ -3,15 +3,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDeadLetters, listDeadLetters } from "../../shared/dead-letters";
 import { getDocument } from "../../shared/documents";
+import { interceptedAi } from "../helpers/ai";
 import { deliver } from "../helpers/queue";
 import { seedDocument } from "../helpers/seed";
 import { uniqueTenant } from "../helpers/tokens";
 
-const failingAi = {
-  run: async () => {
-    throw new Error("3040: Capacity temporarily exceeded, please try again.");
-  },
-} as unknown as Ai; // Only `run` is used by the consumer.
+const failingAi = interceptedAi(() => {
+  throw new Error("3040: Capacity temporarily exceeded, please try again.");
+});
 
 describe("dead letters", () => {
   it("records an exhausted message with its last error and fails the document as dead_lettered", async () => {

@@ -5,20 +5,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDocument } from "../../shared/documents";
 import { makeEncryptedPdf, makeImageOnlyPdf, makePdf, truncatePdf } from "../fixtures/pdf";
+import { interceptedAi } from "../helpers/ai";
 import { deliver } from "../helpers/queue";
 import { seedDocument } from "../helpers/seed";
 import { uniqueTenant } from "../helpers/tokens";
 
 /** Workers AI that fails the way the real binding does, `times` times, then works. */
-function flakyAi(error: string, times = Infinity): Ai {
-  let failures = 0;
-  return {
-    run: async (...args: Parameters<Ai["run"]>) => {
-      if (failures++ < times) throw new Error(error);
-      return env.AI.run(...args);
-    },
-  } as unknown as Ai; // Only `run` is used by the consumer.
-}
+const flakyAi = (error: string, times = Infinity) =>
+  interceptedAi((call) => {
+    if (call <= times) throw new Error(error);
+  });
 
 describe("transient failures", () => {
   it("retries an AI capacity error with a delay, keeps the document processing, then finishes", async () => {
@@ -69,7 +65,7 @@ describe("transient failures", () => {
   it("treats a Workers AI call that never answers as a timeout and retries", async () => {
     const tenant = uniqueTenant();
     const { id, message } = await seedDocument(tenant, "Silence is not an answer.");
-    const hangingAi = { run: () => new Promise(() => {}) } as unknown as Ai; // Only `run` is used by the consumer.
+    const hangingAi = interceptedAi(() => new Promise(() => {}));
     const result = await deliver([message], { env: { AI: hangingAi, AI_TIMEOUT_MS: "50" } as Partial<ConsumerEnv> });
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(result.ids);
     expect((await getDocument(env.DB, tenant, id))?.lastError).toMatch(/^timeout: /);

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { getDocument, tombstoneDocument } from "../../shared/documents";
 import { upsertChunkStatements } from "../../shared/chunk-store";
 import { chunkVectorIds } from "../../shared/ids";
+import { interceptedAi } from "../helpers/ai";
 import { deliver } from "../helpers/queue";
 import { markedText, seedDocument } from "../helpers/seed";
 import { uniqueTenant } from "../helpers/tokens";
@@ -64,13 +65,9 @@ describe("idempotent ingestion", () => {
     const tenant = uniqueTenant();
     // Enough text for well over 100 chunks: more than one embedding step.
     const { id, message } = await seedDocument(tenant, markedText(160));
-    let calls = 0;
-    const crashingAi = {
-      run: async (...args: Parameters<Ai["run"]>) => {
-        if (++calls === 2) throw new Error("simulated crash after the first step");
-        return env.AI.run(...args);
-      },
-    } as unknown as Ai; // Only `run` is used by the consumer.
+    const crashingAi = interceptedAi((call) => {
+      if (call === 2) throw new Error("simulated crash after the first step");
+    });
     const crashed = await deliver([message], { env: { AI: crashingAi } });
     expect(crashed.retryMessages.map((m) => m.msgId)).toEqual(crashed.ids);
     const half = await snapshot(tenant, id);
@@ -109,14 +106,10 @@ describe("idempotent ingestion", () => {
   it("cleans up after itself when the document is deleted mid-ingestion", async () => {
     const tenant = uniqueTenant();
     const { id, message } = await seedDocument(tenant, markedText(160));
-    let calls = 0;
-    const deletingAi = {
-      run: async (...args: Parameters<Ai["run"]>) => {
-        // The user deletes the document while the second step is being embedded.
-        if (++calls === 2) await env.DB.prepare("DELETE FROM documents WHERE id = ?").bind(id).run();
-        return env.AI.run(...args);
-      },
-    } as unknown as Ai; // Only `run` is used by the consumer.
+    const deletingAi = interceptedAi(async (call) => {
+      // The user deletes the document while the second step is being embedded.
+      if (call === 2) await env.DB.prepare("DELETE FROM documents WHERE id = ?").bind(id).run();
+    });
     const result = await deliver([message], { env: { AI: deletingAi } });
     expect(result.explicitAcks).toEqual(result.ids);
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM chunks WHERE document_id = ?").bind(id).first<{ n: number }>();
@@ -127,13 +120,9 @@ describe("idempotent ingestion", () => {
   it("cleans up when a DELETE starts mid-ingestion (tombstone before the row goes)", async () => {
     const tenant = uniqueTenant();
     const { id, message } = await seedDocument(tenant, markedText(160));
-    let calls = 0;
-    const tombstoningAi = {
-      run: async (...args: Parameters<Ai["run"]>) => {
-        if (++calls === 2) await tombstoneDocument(env.DB, tenant, id);
-        return env.AI.run(...args);
-      },
-    } as unknown as Ai; // Only `run` is used by the consumer.
+    const tombstoningAi = interceptedAi(async (call) => {
+      if (call === 2) await tombstoneDocument(env.DB, tenant, id);
+    });
     const result = await deliver([message], { env: { AI: tombstoningAi } });
     expect(result.explicitAcks).toEqual(result.ids);
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM chunks WHERE document_id = ?").bind(id).first<{ n: number }>();
@@ -159,12 +148,9 @@ describe("idempotent ingestion", () => {
     const tenant = uniqueTenant();
     const good = await seedDocument(tenant, "Marmalade needs Seville oranges.");
     const bad = await seedDocument(tenant, "Poisoned text that the model refuses.");
-    const pickyAi = {
-      run: async (...args: Parameters<Ai["run"]>) => {
-        if (JSON.stringify(args[1]).includes("Poisoned")) throw new Error("3040: Capacity temporarily exceeded");
-        return env.AI.run(...args);
-      },
-    } as unknown as Ai; // Only `run` is used by the consumer.
+    const pickyAi = interceptedAi((_, args) => {
+      if (JSON.stringify(args[1]).includes("Poisoned")) throw new Error("3040: Capacity temporarily exceeded");
+    });
     const result = await deliver([bad.message, good.message], { env: { AI: pickyAi } });
     const [badId, goodId] = result.ids;
     expect(result.explicitAcks).toEqual([goodId]);
