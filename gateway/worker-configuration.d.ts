@@ -9,8 +9,11 @@ interface GatewayEnv {
 	INGEST_QUEUE: Queue;
 	JWT_AUDIENCE: string;
 	JWT_ISSUER: string;
+	JWT_MAX_LIFETIME_SECONDS: string;
 	JWT_SECRET: string;
 	MAX_UPLOAD_BYTES: string;
+	OPERATOR_ISSUER: string;
+	OPERATOR_TENANT: string;
 	RERANK_MODEL: string;
 	VECTORIZE: Vectorize;
 }
