@@ -3,7 +3,8 @@
 //   data: {"response":"<piece>"} ... data: {"response":"","usage":{...}} data: [DONE]   with stream: true
 // The live service also sends a random "p" padding field in each event; it
 // carries nothing and is left out. `model` is the local stack's label, which
-// the real binding does not send.
+// the real binding does not send; the stream's last event carries it too, so
+// a streamed answer names the same model as a whole one.
 import type { Completion, Usage } from "./completion";
 import { piecesOf } from "./completion";
 
@@ -17,8 +18,8 @@ export function workersAiOutput({ text, usage, model }: Completion): WorkersAiTe
   return { response: text, usage, model };
 }
 
-export function* workersAiEvents({ text, usage }: Completion): Generator<string> {
+export function* workersAiEvents({ text, usage, model }: Completion): Generator<string> {
   for (const piece of piecesOf(text)) yield JSON.stringify({ response: piece });
-  yield JSON.stringify({ response: "", usage });
+  yield JSON.stringify({ response: "", usage, model });
   yield "[DONE]";
 }

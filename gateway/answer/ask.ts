@@ -1,7 +1,8 @@
 // Grounded question answering: retrieve, keep the sources that bear on the
 // question, ask the model with them, and check its citations.
+import { dependencyError } from "../dependency-failure";
 import { search, type SearchDeps } from "../retrieval/search";
-import type { SearchHit } from "../retrieval/types";
+import type { Degraded, SearchHit } from "../retrieval/types";
 import type { ChatModel, Usage } from "./chat-model";
 import { checkCitations } from "./citations";
 import { NO_ANSWER, type Source } from "./prompt";
@@ -26,9 +27,19 @@ export interface Answer {
   usage: Usage;
 }
 
-export async function retrieveSources(deps: AskDeps, tenantId: string, request: AskRequest): Promise<Source[]> {
-  const hits = await search(deps.search, tenantId, { query: request.question, topK: request.topK, documentIds: request.documentIds, mode: "hybrid" });
-  return hits.filter((hit) => isRelevant(hit, deps.minVectorScore)).map((hit, i) => toSource(hit, i + 1));
+export interface Retrieved {
+  sources: Source[];
+  /** Parts of retrieval that failed and were left out. */
+  degraded: Degraded[];
+}
+
+export async function retrieveSources(deps: AskDeps, tenantId: string, request: AskRequest): Promise<Retrieved> {
+  const { hits, degraded } = await search(deps.search, tenantId, { query: request.question, topK: request.topK, documentIds: request.documentIds, mode: "hybrid" });
+  const sources = hits.filter((hit) => isRelevant(hit, deps.minVectorScore)).map((hit, i) => toSource(hit, i + 1));
+  const vectorFailure = degraded.find((d) => d.part === "vector")?.failure;
+  // Keywords alone found nothing: "the documents do not contain this" would be a guess, not an answer.
+  if (sources.length === 0 && vectorFailure) throw dependencyError(vectorFailure);
+  return { sources, degraded: degraded.map((d) => d.part) };
 }
 
 /** A chunk bears on the question if it shares a content word with it, or is close in meaning. */

@@ -1,4 +1,5 @@
 // Text generation through Workers AI: one answer, or a stream of pieces.
+import { type DependencyFailure, dependencyFailure } from "../dependency-failure";
 import type { ChatMessage } from "./prompt";
 
 export interface Usage {
@@ -13,7 +14,7 @@ export interface Completion {
   model: string;
 }
 
-export type StreamEvent = { type: "delta"; text: string } | { type: "usage"; usage: Usage };
+export type StreamEvent = { type: "delta"; text: string } | { type: "usage"; usage: Usage } | { type: "model"; model: string };
 
 export interface ChatModel {
   name: string;
@@ -25,11 +26,8 @@ export interface ChatModel {
 /** Raised for failures of the model service, as opposed to bugs here. */
 export class ModelError extends Error {
   override name = "ModelError";
-  constructor(
-    readonly kind: "unavailable" | "failed",
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly failure: DependencyFailure) {
+    super(failure.message);
   }
 }
 
@@ -69,7 +67,7 @@ export function workersAiChatModel(ai: Ai, name: string): ChatModel {
     async complete(messages) {
       const output = (await call({ messages, max_tokens: MAX_OUTPUT_TOKENS, temperature: 0.2 })) as RawOutput;
       const text = textOf(output);
-      if (text === undefined) throw new ModelError("failed", "the model returned no text");
+      if (text === undefined) throw new ModelError(dependencyFailure("answer model", "the model returned no text"));
       return {
         text,
         usage: usageOf(output.usage, messages, text),
@@ -78,7 +76,7 @@ export function workersAiChatModel(ai: Ai, name: string): ChatModel {
     },
     async stream(messages) {
       const output = await call({ messages, max_tokens: MAX_OUTPUT_TOKENS, temperature: 0.2, stream: true });
-      if (!(output instanceof ReadableStream)) throw new ModelError("failed", "the model did not stream");
+      if (!(output instanceof ReadableStream)) throw new ModelError(dependencyFailure("answer model", "the model did not stream"));
       return readServerSentEvents(output as ReadableStream<Uint8Array>);
     },
   };
@@ -90,7 +88,14 @@ async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGen
   let buffer = "";
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      let chunk: ReadableStreamReadResult<string>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // The connection to Workers AI broke part way: a model failure like any other.
+        throw asModelError(error);
+      }
+      const { done, value } = chunk;
       if (done) return;
       buffer += value;
       let newline: number;
@@ -100,8 +105,10 @@ async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGen
         if (!line.startsWith("data:")) continue;
         const data = line.slice(5).trim();
         if (data === "[DONE]") return;
-        const event = JSON.parse(data) as RawOutput;
+        const event = parseEvent(data);
         const text = textOf(event);
+        // What the service says it ran, as the JSON answer reports it.
+        if (typeof event.model === "string") yield { type: "model", model: event.model };
         if (text) yield { type: "delta", text };
         if (event.usage) {
           yield { type: "usage", usage: { inputTokens: event.usage.prompt_tokens ?? 0, outputTokens: event.usage.completion_tokens ?? 0 } };
@@ -111,6 +118,14 @@ async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGen
   } finally {
     // Reached on [DONE], on error, and when the consumer stops early: the last stops the generation.
     await reader.cancel().catch(() => {});
+  }
+}
+
+function parseEvent(data: string): RawOutput {
+  try {
+    return JSON.parse(data) as RawOutput;
+  } catch {
+    throw new ModelError(dependencyFailure("answer model", "the model streamed an event that is not JSON"));
   }
 }
 
@@ -128,9 +143,5 @@ export function estimateUsage(messages: readonly ChatMessage[], answer: string):
 }
 
 function asModelError(error: unknown): ModelError {
-  const message = error instanceof Error ? error.message : String(error);
-  // 3040: out of capacity; 3036: daily allocation used up; 429: rate limited.
-  const unavailable = /^(AiError: )?(3040|3036)\b|\b429\b|rate limit/i.test(message);
-  console.error("answer model failed", { message: message.slice(0, 300) });
-  return new ModelError(unavailable ? "unavailable" : "failed", message);
+  return new ModelError(dependencyFailure("answer model", error));
 }

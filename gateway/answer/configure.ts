@@ -17,8 +17,15 @@ const DEPRECATED_MODELS = new Set([
 export function askDeps(env: GatewayEnv): AskDeps {
   const model = env.ANSWER_MODEL || "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
   const minVectorScore = Number(env.ASK_MIN_VECTOR_SCORE || "0.6");
-  if (DEPRECATED_MODELS.has(model) || !Number.isFinite(minVectorScore)) {
-    throw new ApiError("server_misconfigured", "The server's answer model settings are misconfigured.");
+  if (DEPRECATED_MODELS.has(model)) {
+    misconfigured(`ANSWER_MODEL is ${model}, which Workers AI retired on 2026-05-30; set it to a current instruct model such as @cf/meta/llama-3.3-70b-instruct-fp8-fast`);
   }
+  if (!Number.isFinite(minVectorScore)) misconfigured(`ASK_MIN_VECTOR_SCORE is ${JSON.stringify(env.ASK_MIN_VECTOR_SCORE)}, not a number`);
   return { search: searchDeps(env), model: workersAiChatModel(env.AI, model), minVectorScore };
+}
+
+/** Settings are the operator's: the log and the error both say which one is wrong and why. */
+function misconfigured(problem: string): never {
+  console.error("server misconfigured", { problem });
+  throw new ApiError("server_misconfigured", `The server is misconfigured: ${problem}.`);
 }

@@ -6,6 +6,8 @@ export interface Ranked {
 
 export type RetrievalSource = "vector" | "keyword";
 export type SearchMode = "hybrid" | RetrievalSource;
+/** A part of search that can fail and be left out: the vector retriever or the reranker. */
+export type Degraded = "vector" | "rerank";
 
 /** A chunk as search returns it to clients. */
 export interface SearchResult {

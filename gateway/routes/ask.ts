@@ -8,9 +8,11 @@ import { estimateUsage, ModelError, type Usage } from "../answer/chat-model";
 import { askDeps } from "../answer/configure";
 import { buildMessages } from "../answer/prompt";
 import type { AppEnv } from "../context";
+import { dependencyError } from "../dependency-failure";
 import { ApiError, errorBody } from "../errors";
+import type { Degraded } from "../retrieval/types";
 import { validate } from "../validation";
-import { DocumentId, MAX_QUERY_LENGTH } from "./search";
+import { DEGRADED_HEADER, DocumentId, MAX_QUERY_LENGTH } from "./search";
 
 const AskBody = z.object({
   question: z.string().trim().min(1, "must not be empty").max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
@@ -19,45 +21,48 @@ const AskBody = z.object({
   stream: z.boolean().default(false),
 });
 
-export type AskResponse = Answer;
+export type AskResponse = Answer & {
+  /** Parts of retrieval that failed and were left out ("vector", "rerank"); empty when none. */
+  degraded: Degraded[];
+};
 
 function modelFailure(error: unknown): ApiError | undefined {
-  if (!(error instanceof ModelError)) return undefined;
-  return error.kind === "unavailable"
-    ? new ApiError("model_unavailable", "The answer model is busy; try again shortly.", { "Retry-After": "10" })
-    : new ApiError("model_error", "The answer model failed to answer.");
+  return error instanceof ModelError ? dependencyError(error.failure, "ANSWER_MODEL") : undefined;
 }
 
 export const askRoute = new Hono<AppEnv>().post("/", validate("json", AskBody), async (c) => {
   const request = c.req.valid("json");
   const deps = askDeps(c.env);
-  const sources = await retrieveSources(deps, c.get("caller").tenantId, request);
+  const { sources, degraded } = await retrieveSources(deps, c.get("caller").tenantId, request);
   const messages = buildMessages(request.question, sources);
+  if (degraded.length > 0) c.header(DEGRADED_HEADER, degraded.join(", "));
 
   if (!request.stream) {
-    if (sources.length === 0) return c.json<AskResponse>(noAnswer());
+    if (sources.length === 0) return c.json<AskResponse>({ ...noAnswer(), degraded });
     try {
       const completion = await deps.model.complete(messages);
-      return c.json<AskResponse>(finishAnswer(completion.text, sources, completion.model, completion.usage));
+      return c.json<AskResponse>({ ...finishAnswer(completion.text, sources, completion.model, completion.usage), degraded });
     } catch (error) {
       throw modelFailure(error) ?? error;
     }
   }
 
   return streamSSE(c, async (stream) => {
-    await stream.writeSSE({ event: "sources", data: JSON.stringify({ sources }) });
+    await stream.writeSSE({ event: "sources", data: JSON.stringify({ sources, degraded }) });
     if (sources.length === 0) {
-      await stream.writeSSE({ event: "done", data: JSON.stringify(noAnswer()) });
+      await stream.writeSSE({ event: "done", data: JSON.stringify({ ...noAnswer(), degraded }) });
       return;
     }
     let text = "";
     let usage: Usage | undefined;
+    let model = deps.model.name;
     try {
       const events = await deps.model.stream(messages);
       // A client that goes away ends the loop, and leaving it cancels the model's stream.
       for await (const event of events) {
         if (stream.aborted) break;
         if (event.type === "usage") usage = event.usage;
+        else if (event.type === "model") model = event.model;
         else {
           text += event.text;
           await stream.writeSSE({ event: "delta", data: JSON.stringify({ text: event.text }) });
@@ -70,7 +75,7 @@ export const askRoute = new Hono<AppEnv>().post("/", validate("json", AskBody), 
       return;
     }
     if (stream.aborted) return;
-    const answer = finishAnswer(text, sources, deps.model.name, usage ?? estimateUsage(messages, text));
+    const answer: AskResponse = { ...finishAnswer(text, sources, model, usage ?? estimateUsage(messages, text)), degraded };
     await stream.writeSSE({ event: "done", data: JSON.stringify(answer) });
   });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../context";
 import { searchDeps } from "../retrieval/configure";
 import { search } from "../retrieval/search";
-import type { SearchMode, SearchResult } from "../retrieval/types";
+import type { Degraded, SearchMode, SearchResult } from "../retrieval/types";
 import { validate } from "../validation";
 
 export const MAX_QUERY_LENGTH = 2000;
@@ -24,16 +24,23 @@ export interface SearchResponse {
   results: SearchResult[];
   tookMs: number;
   mode: SearchMode;
+  /** Parts of search that failed and were left out ("vector", "rerank"); empty when none. */
+  degraded: Degraded[];
 }
+
+/** Names what a degraded answer left out, for clients and caches that read headers only. */
+export const DEGRADED_HEADER = "X-Degraded";
 
 export const searchRoute = new Hono<AppEnv>().post("/", validate("json", SearchBody), async (c) => {
   const started = Date.now();
   const request = c.req.valid("json");
-  const hits = await search(searchDeps(c.env), c.get("caller").tenantId, request);
+  const { hits, degraded } = await search(searchDeps(c.env), c.get("caller").tenantId, request);
   const body: SearchResponse = {
     results: hits.map(({ vectorScore: _, ...result }) => result),
     tookMs: Date.now() - started,
     mode: request.mode,
+    degraded: degraded.map((d) => d.part),
   };
+  if (body.degraded.length > 0) c.header(DEGRADED_HEADER, body.degraded.join(", "));
   return c.json(body);
 });

@@ -62,7 +62,7 @@ describe("ask", () => {
       }) as Ai["run"],
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ answer: NO_ANSWER, citations: [], model: null, usage: { inputTokens: 0, outputTokens: 0 } });
+    expect(await response.json()).toEqual({ answer: NO_ANSWER, citations: [], model: null, usage: { inputTokens: 0, outputTokens: 0 }, degraded: [] });
     expect(chatCalls).toBe(0);
   });
 

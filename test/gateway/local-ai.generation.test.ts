@@ -148,16 +148,16 @@ describe("local text generation: output contract", () => {
 describe("local text generation: streaming", () => {
   const messages = chat([TEA, COFFEE], "How is green tea steeped and how is espresso brewed?");
 
-  it("streams data: events whose pieces make the non-streamed answer, then usage, then [DONE]", async () => {
+  it("streams data: events whose pieces make the non-streamed answer, then usage and the model's label, then [DONE]", async () => {
     const whole = WorkersAiText.parse(await env.AI.run(LLAMA, { messages }));
     const payloads = ssePayloads(await readText(await env.AI.run(LLAMA, { messages, stream: true })));
     expect(payloads.at(-1)).toBe("[DONE]");
-    const events = payloads.slice(0, -1).map((payload) => z.object({ response: z.string(), usage: Usage.optional() }).strict().parse(JSON.parse(payload)));
+    const events = payloads.slice(0, -1).map((payload) => z.object({ response: z.string(), usage: Usage.optional(), model: z.string().optional() }).strict().parse(JSON.parse(payload)));
     const last = events.at(-1);
-    expect(last).toEqual({ response: "", usage: whole.usage });
+    expect(last).toEqual({ response: "", usage: whole.usage, model: whole.model });
     const pieces = events.slice(0, -1);
     expect(pieces.length).toBeGreaterThan(3);
-    expect(pieces.every((event) => event.usage === undefined && event.response !== "")).toBe(true);
+    expect(pieces.every((event) => event.usage === undefined && event.model === undefined && event.response !== "")).toBe(true);
     expect(pieces.map((event) => event.response).join("")).toBe(whole.response);
   });
 
