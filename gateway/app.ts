@@ -5,21 +5,30 @@ import type { AppEnv } from "./context";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { requireAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/json-limit";
+import { wrongMethod } from "./middleware/method-not-allowed";
+import { securityHeaders } from "./middleware/security-headers";
+import { releaseUnreadBody } from "./middleware/unread-body";
 import { admin } from "./routes/admin";
 import { askRoute } from "./routes/ask";
 import { documents } from "./routes/documents";
 import { health } from "./routes/health";
 import { searchRoute } from "./routes/search";
 
-export const app = new Hono<AppEnv>();
+// A client's own X-Request-Id is kept only if short and made of [A-Za-z0-9_=-]
+// (hono checks the characters): it is echoed into headers and logs.
+export const MAX_REQUEST_ID_LENGTH = 64;
 
-app.use(requestId({ headerName: "X-Request-Id" }));
+// strict: false: /v1/documents/ is /v1/documents.
+export const app = new Hono<AppEnv>({ strict: false });
+
+app.use(requestId({ headerName: "X-Request-Id", limitLength: MAX_REQUEST_ID_LENGTH }));
+app.use(securityHeaders);
+app.use(releaseUnreadBody);
+app.use(wrongMethod(app));
 app.route("/health", health);
 app.use("/v1/*", requireAuth);
 app.route("/v1/documents", documents);
-app.use("/v1/search/*", jsonBodyLimit);
-app.use("/v1/ask/*", jsonBodyLimit);
-app.use("/v1/admin/*", jsonBodyLimit);
+for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
 app.route("/v1/admin", admin);

@@ -57,7 +57,25 @@ function isUtf8Text(bytes: Uint8Array): boolean {
 /** A filename safe to store and echo back: no path, no control characters, bounded length. */
 export function cleanFilename(name: string | null, type: AcceptedType): string {
   const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, 255);
-  if (cleaned) return cleaned;
+  const cleaned = base.replace(/[\p{Cc}\p{Cf}]/gu, "").trim();
+  // "." and ".." name directories, not files.
+  if (cleaned && !/^\.+$/.test(cleaned)) return truncate(cleaned, MAX_FILENAME_LENGTH);
   return type === "application/pdf" ? "document.pdf" : type === "text/markdown" ? "document.md" : "document.txt";
+}
+
+const MAX_FILENAME_LENGTH = 255;
+const MAX_EXTENSION_LENGTH = 16;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** At most `max` UTF-16 units, cut between whole characters (graphemes), keeping a short extension. */
+function truncate(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const extension = name.match(new RegExp(`\\.[^.\\s]{1,${MAX_EXTENSION_LENGTH}}$`))?.[0] ?? "";
+  const stem = name.slice(0, name.length - extension.length);
+  let kept = "";
+  for (const { segment } of graphemes.segment(stem)) {
+    if (kept.length + segment.length + extension.length > max) break;
+    kept += segment;
+  }
+  return kept.trimEnd() + extension;
 }

@@ -37,10 +37,11 @@ async function readMultipart(c: Context<AppEnv>): Promise<Upload> {
   } catch {
     throw new ApiError("invalid_multipart", "The multipart body could not be parsed.");
   }
-  const file = form.get("file");
-  if (file === null || typeof file === "string") {
-    throw new ApiError("invalid_multipart", "The multipart body has no `file` field holding a file.");
-  }
+  // A text part named `file` (a form's empty field, say) is not the file; two files are ambiguous.
+  const files = form.getAll("file").filter((part): part is File => typeof part !== "string");
+  const [file] = files;
+  if (!file) throw new ApiError("invalid_multipart", "The multipart body has no `file` field holding a file.");
+  if (files.length > 1) throw new ApiError("invalid_multipart", "Send one file per request: the body has several `file` parts.");
   return {
     bytes: new Uint8Array(await file.arrayBuffer()),
     filename: c.req.query("filename") ?? (file.name || null),

@@ -7,6 +7,7 @@ import type { AppEnv } from "../context";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { requireRole } from "../middleware/auth";
 import { type ReplayReport, replayDeadLetters } from "../replay";
+import { requireJsonBody } from "../middleware/json-content-type";
 import { validate } from "../validation";
 
 export interface DeadLetterJson {
@@ -82,7 +83,7 @@ export const admin = new Hono<AppEnv>()
     };
     return c.json(body);
   })
-  .post("/dead-letters/replay", validate("json", ReplayBody), async (c) => {
+  .post("/dead-letters/replay", requireJsonBody, validate("json", ReplayBody), async (c) => {
     const { ids, dryRun } = c.req.valid("json");
     const report: ReplayResponse = await replayDeadLetters(
       { db: c.env.DB, queue: c.env.INGEST_QUEUE },

@@ -11,6 +11,7 @@ import type { AppEnv } from "../context";
 import { dependencyError } from "../dependency-failure";
 import { ApiError, errorBody } from "../errors";
 import type { Degraded } from "../retrieval/types";
+import { requireJsonBody } from "../middleware/json-content-type";
 import { validate } from "../validation";
 import { DEGRADED_HEADER, DocumentId, MAX_QUERY_LENGTH } from "./search";
 
@@ -30,7 +31,7 @@ function modelFailure(error: unknown): ApiError | undefined {
   return error instanceof ModelError ? dependencyError(error.failure, "ANSWER_MODEL") : undefined;
 }
 
-export const askRoute = new Hono<AppEnv>().post("/", validate("json", AskBody), async (c) => {
+export const askRoute = new Hono<AppEnv>().post("/", requireJsonBody, validate("json", AskBody), async (c) => {
   const request = c.req.valid("json");
   const deps = askDeps(c.env);
   const { sources, degraded } = await retrieveSources(deps, c.get("caller").tenantId, request);

@@ -1,8 +1,6 @@
 // /v1/documents: upload, poll, list, delete. Every lookup is scoped to the
 // caller's tenant; another tenant's document is indistinguishable from none.
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { createMiddleware } from "hono/factory";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { DOCUMENT_STATUSES, type DocumentRecord, getDocument, listDocuments } from "../../shared/documents";
 import { maxUploadBytes } from "../config";
@@ -11,6 +9,7 @@ import { decodeCursor, encodeCursor } from "../cursor";
 import { cleanFilename, detectDocumentType } from "../document-type";
 import { ApiError } from "../errors";
 import { acceptDocument } from "../intake";
+import { limitBody } from "../middleware/body-limit";
 import { purgeDocument } from "../purge";
 import { readUpload, tooLarge } from "../upload";
 import { validate } from "../validation";
@@ -58,15 +57,10 @@ export function documentJson(doc: DocumentRecord): DocumentJson {
 // Multipart framing (boundaries, part headers) on top of the file itself.
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-const uploadLimit = createMiddleware<AppEnv>((c, next) => {
-  const max = maxUploadBytes(c.env);
-  return bodyLimit({
-    maxSize: max + MULTIPART_OVERHEAD_BYTES,
-    onError: () => {
-      throw tooLarge(max);
-    },
-  })(c, next);
-});
+const uploadLimit = limitBody<Context<AppEnv>>(
+  (c) => maxUploadBytes(c.env) + MULTIPART_OVERHEAD_BYTES,
+  (_, c) => tooLarge(maxUploadBytes(c.env)),
+);
 
 const DocumentParams = z.object({ id: z.string().min(1).max(64) });
 const ListQuery = z.object({

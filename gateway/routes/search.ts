@@ -5,6 +5,7 @@ import type { AppEnv } from "../context";
 import { searchDeps } from "../retrieval/configure";
 import { search } from "../retrieval/search";
 import type { Degraded, SearchMode, SearchResult } from "../retrieval/types";
+import { requireJsonBody } from "../middleware/json-content-type";
 import { validate } from "../validation";
 
 export const MAX_QUERY_LENGTH = 2000;
@@ -31,7 +32,7 @@ export interface SearchResponse {
 /** Names what a degraded answer left out, for clients and caches that read headers only. */
 export const DEGRADED_HEADER = "X-Degraded";
 
-export const searchRoute = new Hono<AppEnv>().post("/", validate("json", SearchBody), async (c) => {
+export const searchRoute = new Hono<AppEnv>().post("/", requireJsonBody, validate("json", SearchBody), async (c) => {
   const started = Date.now();
   const request = c.req.valid("json");
   const { hits, degraded } = await search(searchDeps(c.env), c.get("caller").tenantId, request);

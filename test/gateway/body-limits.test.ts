@@ -1,0 +1,48 @@
+// Refused bodies are let go of: an oversized body sent chunked (no
+// Content-Length) gets its 413, is read to its end rather than left half read
+// (which wedged the local server for the next request), and the next request
+// is served.
+import { describe, expect, it } from "vitest";
+import { authed, expectError, upload } from "../helpers/api";
+import { uniqueTenant } from "../helpers/tokens";
+
+// The test environment sets MAX_UPLOAD_BYTES to 1 MiB (vitest.config.ts); JSON bodies stop at 64 KiB.
+const UPLOAD_LIMIT = 1024 * 1024;
+const JSON_LIMIT = 64 * 1024;
+
+/** A chunked body of `total` bytes that records how far it was read. */
+function trackedBody(total: number, fill = "a") {
+  const piece = new TextEncoder().encode(fill.repeat(16 * 1024));
+  const state = { sent: 0, finished: false };
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (state.sent >= total) {
+        state.finished = true;
+        return controller.close();
+      }
+      state.sent += piece.byteLength;
+      controller.enqueue(piece);
+    },
+  });
+  return { stream, state };
+}
+
+describe("oversized chunked bodies", () => {
+  it("413s a chunked JSON body over the limit, reads it to its end, and serves the next request", async () => {
+    const tenant = uniqueTenant();
+    const { stream, state } = trackedBody(JSON_LIMIT * 16, " ");
+    const response = await authed(tenant, "/v1/search", { method: "POST", body: stream, headers: { "Content-Type": "application/json" } });
+    await expectError(response, 413, "request_too_large");
+    await expect.poll(() => state.finished, { timeout: 5_000 }).toBe(true);
+    expect(state.sent).toBeGreaterThanOrEqual(JSON_LIMIT * 16);
+    expect((await authed(tenant, "/v1/documents")).status).toBe(200);
+  });
+
+  it("413s a chunked upload over the limit, reads it to its end, and serves the next request", async () => {
+    const tenant = uniqueTenant();
+    const { stream, state } = trackedBody(UPLOAD_LIMIT * 4);
+    await expectError(await upload(tenant, stream, { contentType: "text/plain" }), 413, "document_too_large");
+    await expect.poll(() => state.finished, { timeout: 5_000 }).toBe(true);
+    expect((await authed(tenant, "/v1/documents")).status).toBe(200);
+  });
+});
