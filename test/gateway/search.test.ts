@@ -1,9 +1,12 @@
 // Hybrid search: finds the right chunk, only from the caller's ready documents.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { expectError, uploadOk, waitUntilSettled } from "../helpers/api";
+import { app } from "../../gateway/app";
+import type { SearchResponse } from "../../gateway/routes/search";
+import { interceptedAi } from "../helpers/ai";
+import { BASE, expectError, uploadOk, waitUntilSettled } from "../helpers/api";
 import { searchOk, searchRequest } from "../helpers/search";
-import { uniqueTenant } from "../helpers/tokens";
+import { token, uniqueTenant } from "../helpers/tokens";
 
 const DOCS = {
   tea: "# Tea\n\nGreen tea is steeped at 80 degrees Celsius for two minutes. Black tea takes boiling water and four minutes.",
@@ -24,9 +27,8 @@ describe("search", () => {
   it("finds the chunk that states a known fact, from both retrievers", async () => {
     const tenant = uniqueTenant();
     const ids = await ingest(tenant);
-    const { results, tookMs, mode } = await searchOk(tenant, { query: "How often should I oil my bicycle chain?" });
+    const { results, mode } = await searchOk(tenant, { query: "How often should I oil my bicycle chain?" });
     expect(mode).toBe("hybrid");
-    expect(tookMs).toBeGreaterThanOrEqual(0);
     const [top] = results;
     expect(top).toMatchObject({ documentId: ids["bikes"], filename: "bikes.md", chunkIndex: 0, pages: [1] });
     expect(top?.text).toContain("every 300 kilometres");
@@ -62,13 +64,55 @@ describe("search", () => {
     const planted = await env.VECTORIZE.getByIds(ownerChunks.results.map((r) => r.id));
     expect(planted.length).toBeGreaterThan(0);
     await env.VECTORIZE.upsert(planted.map((v) => ({ id: v.id, values: [...v.values], namespace: intruder, metadata: v.metadata ?? {} })));
-    await expect.poll(async () => (await env.VECTORIZE.query([...(planted[0]?.values ?? [])], { namespace: intruder, topK: 5 })).matches.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    // Writes apply later; the intruder's own vectors answer at once, so wait for a planted id itself.
+    const plantedIds = new Set(planted.map((v) => v.id));
+    await expect
+      .poll(async () => (await env.VECTORIZE.query([...(planted[0]?.values ?? [])], { namespace: intruder, topK: 5 })).matches.some((m) => plantedIds.has(m.id)), { timeout: 5_000 })
+      .toBe(true);
 
     const { results } = await searchOk(intruder, { query: "How often should I oil my bicycle chain?", topK: 50 });
     const ownerIds = new Set(Object.values(ids));
     expect(results.filter((r) => ownerIds.has(r.documentId))).toEqual([]);
     // Asking for the owner's document by id does not help either.
     expect((await searchOk(intruder, { query: "bicycle chain", documentIds: [ids["bikes"]] })).results).toEqual([]);
+  });
+
+  it("does not let another tenant's keyword matches crowd out the caller's", async () => {
+    const term = `zebrine${crypto.randomUUID().slice(0, 8).replace(/-/g, "")}`;
+    const owner = uniqueTenant("owner");
+    const neighbour = uniqueTenant("neighbour");
+    // The neighbour's chunks say the term over and over: they outrank the owner's one mention in BM25.
+    const loud = Array.from({ length: 60 }, (_, i) => `Section ${i}. ${`${term} `.repeat(40)}`).join("\n\n");
+    const quiet = `A long note that mentions ${term} only once. ${"The rest is about gardening, weather and the price of tomatoes. ".repeat(20)}`;
+    const [loudDoc, quietDoc] = [await uploadOk(neighbour, loud, { contentType: "text/plain" }), await uploadOk(owner, quiet, { contentType: "text/plain" })];
+    const loudReady = await waitUntilSettled(neighbour, loudDoc.id, 30_000);
+    expect(loudReady.chunks).toBeGreaterThan(40);
+    await waitUntilSettled(owner, quietDoc.id);
+    // Keyword search reads 40 candidates for topK 1: all of them must be the caller's to choose from.
+    const { results } = await searchOk(owner, { query: term, mode: "keyword", topK: 1 });
+    expect(results.map((r) => r.documentId)).toEqual([quietDoc.id]);
+  });
+
+  it("reports the time the search took, including its slowest retriever", async () => {
+    const tenant = uniqueTenant();
+    await ingest(tenant, { tea: DOCS.tea });
+    const slowEmbedding = interceptedAi(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    });
+    const started = Date.now();
+    const response = await app.fetch(
+      new Request(`${BASE}/v1/search`, {
+        method: "POST",
+        body: JSON.stringify({ query: "green tea" }),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token({ tenant })}` },
+      }),
+      { ...env, AI: slowEmbedding },
+    );
+    const elapsed = Date.now() - started;
+    const { tookMs } = await response.json<SearchResponse>();
+    expect(Number.isInteger(tookMs)).toBe(true);
+    expect(tookMs).toBeGreaterThanOrEqual(250);
+    expect(tookMs).toBeLessThanOrEqual(elapsed);
   });
 
   it("does not return chunks of documents that are not ready", async () => {
