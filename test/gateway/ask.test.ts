@@ -66,9 +66,27 @@ describe("ask", () => {
     expect(chatCalls).toBe(0);
   });
 
-  it("never answers from another tenant's documents", async () => {
-    const body = await (await askRequest(uniqueTenant(), { question: "How long should green tea be steeped?" })).json<AskResponse>();
-    expect(body).toMatchObject({ answer: NO_ANSWER, citations: [] });
+  it("never answers from another tenant's documents, even when the vector index hands them over", async () => {
+    // The other tenant has documents of its own, so retrieval runs for real in its namespace.
+    const other = uniqueTenant("other");
+    const own = await uploadOk(other, "# Coffee\n\nEspresso is brewed at 9 bar in about 25 seconds. Green beans are roasted first.", { contentType: "text/markdown" });
+    await waitUntilSettled(other, own.id);
+    // As if the index leaked: the owner's tea vectors planted in the other tenant's namespace.
+    const chunks = await env.DB.prepare("SELECT id FROM chunks WHERE document_id = ?").bind(ids["tea"]).all<{ id: string }>();
+    const planted = await env.VECTORIZE.getByIds(chunks.results.map((r) => r.id));
+    await env.VECTORIZE.upsert(planted.map((v) => ({ id: v.id, values: [...v.values], namespace: other, metadata: v.metadata ?? {} })));
+    const plantedIds = new Set(planted.map((v) => v.id));
+    await expect
+      .poll(async () => (await env.VECTORIZE.query([...(planted[0]?.values ?? [])], { namespace: other, topK: 5 })).matches.some((m) => plantedIds.has(m.id)), { timeout: 5_000 })
+      .toBe(true);
+
+    // Worded like the owner's chunk, so a leaked chunk would be close enough in meaning to use.
+    const question = "How long is green tea steeped at 80 degrees Celsius, and black tea in boiling water?";
+    for (const stream of [false, true]) {
+      const text = await (await askRequest(other, { question, stream })).text();
+      expect(text).not.toContain(ids["tea"]);
+      expect(text).not.toContain("two minutes");
+    }
   });
 
   it("streams sources first, then deltas, then done with the checked citations", async () => {

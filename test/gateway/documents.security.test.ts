@@ -26,13 +26,24 @@ describe("tenant isolation", () => {
 
   it("keeps vectors in the owner's namespace", async () => {
     const owner = uniqueTenant("owner");
+    const neighbour = uniqueTenant("neighbour");
     const doc = await uploadOk(owner, "Lighthouse keepers log the weather every four hours.", { contentType: "text/plain" });
+    // The neighbour's namespace exists and holds vectors, so a query there can find something.
+    const theirs = await uploadOk(neighbour, "Lighthouse lamps were once fuelled by whale oil.", { contentType: "text/plain" });
     await waitUntilSettled(owner, doc.id);
+    await waitUntilSettled(neighbour, theirs.id);
+
+    const chunks = await env.DB.prepare("SELECT id FROM chunks WHERE document_id = ?").bind(doc.id).all<{ id: string }>();
+    const stored = await env.VECTORIZE.getByIds(chunks.results.map((c) => c.id));
+    expect(stored.length).toBe(chunks.results.length);
+    expect(stored.every((v) => v.namespace === owner)).toBe(true);
+
     const [probe] = await workersAiEmbedder(env.AI, "@cf/baai/bge-base-en-v1.5")(["lighthouse weather log"]);
     if (!probe) throw new Error("no embedding");
     const mine = await env.VECTORIZE.query(probe, { namespace: owner, topK: 5, returnMetadata: "indexed" });
     expect(mine.matches.some((m) => m.metadata?.["documentId"] === doc.id)).toBe(true);
-    const theirs = await env.VECTORIZE.query(probe, { namespace: uniqueTenant(), topK: 5 });
-    expect(theirs.matches).toEqual([]);
+    const next = await env.VECTORIZE.query(probe, { namespace: neighbour, topK: 20, returnMetadata: "indexed" });
+    expect(next.matches.length).toBeGreaterThan(0);
+    expect(next.matches.every((m) => m.metadata?.["documentId"] === theirs.id)).toBe(true);
   });
 });
