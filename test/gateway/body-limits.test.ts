@@ -3,7 +3,7 @@
 // (which wedged the local server for the next request), and the next request
 // is served.
 import { describe, expect, it } from "vitest";
-import { authed, expectError, upload } from "../helpers/api";
+import { authed, call, expectError, upload } from "../helpers/api";
 import { uniqueTenant } from "../helpers/tokens";
 
 // The test environment sets MAX_UPLOAD_BYTES to 1 MiB (vitest.config.ts); JSON bodies stop at 64 KiB.
@@ -42,6 +42,20 @@ describe("oversized chunked bodies", () => {
     const tenant = uniqueTenant();
     const { stream, state } = trackedBody(UPLOAD_LIMIT * 4);
     await expectError(await upload(tenant, stream, { contentType: "text/plain" }), 413, "document_too_large");
+    await expect.poll(() => state.finished, { timeout: 5_000 }).toBe(true);
+    expect((await authed(tenant, "/v1/documents")).status).toBe(200);
+  });
+
+  it.each([
+    ["a bad token (401)", "/v1/documents", "POST", { Authorization: "Bearer not.a.jwt", "Content-Type": "text/plain" }, 401, "invalid_token"],
+    ["a wrong method (405)", "/v1/documents", "PUT", { "Content-Type": "text/plain" }, 405, "method_not_allowed"],
+    ["a JSON route sent text (415)", "/v1/search", "POST", { "Content-Type": "text/plain" }, 415, "unsupported_media_type"],
+  ] as const)("reads to its end a body refused for %s, and serves the next request", async (_, path, method, headers, status, code) => {
+    const tenant = uniqueTenant();
+    const { stream, state } = trackedBody(JSON_LIMIT / 2);
+    const init = { method, body: stream, headers: { ...headers } };
+    const response = "Authorization" in headers ? await call(path, init) : await authed(tenant, path, init);
+    await expectError(response, status, code);
     await expect.poll(() => state.finished, { timeout: 5_000 }).toBe(true);
     expect((await authed(tenant, "/v1/documents")).status).toBe(200);
   });
