@@ -41,8 +41,13 @@ export function uploadBody(doc: BeirDocument): string {
   return doc.title ? `${doc.title}\n\n${doc.text}` : doc.text;
 }
 
+/**
+ * The corpus id as a filename the gateway keeps as it is: it drops everything up to
+ * a "/" or "\\" (path parts), so those, and "%" itself, are percent-encoded
+ * (DBPedia's ids hold slashes: "<dbpedia:Apollo_Command/Service_Module>").
+ */
 export function uploadFilename(doc: BeirDocument): string {
-  return `${doc.id}.txt`;
+  return `${doc.id.replace(/[%/\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}.txt`;
 }
 
 export async function ingestCorpus(client: GatewayClient, corpus: readonly BeirDocument[], options: IngestOptions): Promise<IngestOutcome> {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { BeirDocument } from "../../eval/beir";
 import { mapConcurrent } from "../../eval/concurrency";
 import { ApiCallError, gatewayClient } from "../../eval/gateway-client";
+import { cleanFilename } from "../../gateway/document-type";
 import { ingestCorpus, type IngestProgress, uploadBody, uploadFilename } from "../../eval/ingest";
 import { parseRetryAfter, type RetryPolicy, withRetry } from "../../eval/retry";
 
@@ -154,7 +155,16 @@ describe("ingestCorpus", () => {
 
   it("uploads what uploadBody and uploadFilename say", () => {
     expect(uploadBody({ id: "x", title: "", text: "only text" })).toBe("only text");
-    expect(uploadFilename({ id: "doc/7", title: "", text: "" })).toBe("doc/7.txt");
+    expect(uploadFilename({ id: "doc7", title: "", text: "" })).toBe("doc7.txt");
+  });
+
+  it("gives ids with path separators a filename the gateway stores unchanged, so --reuse-tenant finds them", () => {
+    for (const id of ["<dbpedia:Apollo_Command/Service_Module>", "a\\b", "50%/x", "%2F"]) {
+      const filename = uploadFilename({ id, title: "", text: "" });
+      expect(cleanFilename(filename, "text/plain")).toBe(filename);
+    }
+    // Distinct ids stay distinct: "%" is escaped too.
+    expect(uploadFilename({ id: "a/b", title: "", text: "" })).not.toBe(uploadFilename({ id: "a%2Fb", title: "", text: "" }));
   });
 });
 
