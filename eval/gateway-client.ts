@@ -14,7 +14,7 @@ export type SearchMode = (typeof SEARCH_MODES)[number];
 
 /** The API's largest page and largest topK. */
 export const LIST_PAGE_LIMIT = 100;
-export const SEARCH_TOP_K_MAX = 50;
+export const SEARCH_TOP_K_MAX = 100;
 
 const Uploaded = z.object({ id: z.string(), status: z.enum(DOCUMENT_STATUSES), duplicate: z.boolean() });
 const ListedDocument = z.object({

@@ -5,6 +5,7 @@ import type { AppEnv } from "../context";
 import { searchDeps } from "../retrieval/configure";
 import { search } from "../retrieval/search";
 import type { Degraded, SearchMode, SearchResult } from "../retrieval/types";
+import { MAX_VECTOR_TOP_K } from "../retrieval/vector";
 import { requireJsonBody } from "../middleware/json-content-type";
 import { validate } from "../validation";
 
@@ -15,7 +16,8 @@ export const DocumentId = z.string().regex(/^doc_[0-9a-f]{32}$/, "is not a docum
 
 export const SearchBody = z.object({
   query: z.string().trim().min(1, "must not be empty").max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`),
-  topK: z.number().int().min(1).max(50).default(10),
+  // As deep as one Vectorize query goes, so an evaluation's Recall@100 sees 100 results.
+  topK: z.number().int().min(1).max(MAX_VECTOR_TOP_K).default(10),
   // Vectorize filters take under 2 KiB of JSON: 50 ids of this shape fit.
   documentIds: z.array(DocumentId).min(1).max(50).optional(),
   mode: z.enum(["hybrid", "keyword", "vector"]).default("hybrid"),

@@ -162,7 +162,7 @@ describe("search", () => {
 
   it("rejects empty, oversized and malformed requests with 400", async () => {
     const tenant = uniqueTenant();
-    for (const body of [{}, { query: "" }, { query: "   " }, { query: "x".repeat(2001) }, { query: "ok", topK: 0 }, { query: "ok", topK: 51 }, { query: "ok", mode: "magic" }, { query: "ok", documentIds: [] }, { query: 42 }]) {
+    for (const body of [{}, { query: "" }, { query: "   " }, { query: "x".repeat(2001) }, { query: "ok", topK: 0 }, { query: "ok", topK: 101 }, { query: "ok", mode: "magic" }, { query: "ok", documentIds: [] }, { query: 42 }]) {
       await expectError(await searchRequest(tenant, body), 400, "invalid_request");
     }
     await expectError(await searchRequest(tenant, "not json"), 400, "invalid_request");
