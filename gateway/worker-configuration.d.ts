@@ -6,6 +6,9 @@ interface GatewayEnv {
 	DB: D1Database;
 	DOCUMENTS: R2Bucket;
 	EMBEDDING_MODEL: string;
+	HYBRID_FUSION: string;
+	HYBRID_RRF_K: string;
+	HYBRID_VECTOR_WEIGHT: string;
 	INGEST_QUEUE: Queue;
 	JWT_AUDIENCE: string;
 	JWT_ISSUER: string;

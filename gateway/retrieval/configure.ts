@@ -1,6 +1,7 @@
 // Builds the retrieval dependencies from the gateway's bindings and vars.
 import { isEmbeddingModel, workersAiEmbedder } from "../../shared/embeddings";
 import { ApiError } from "../errors";
+import { parseFusionSettings } from "./fusion-settings";
 import { workersAiReranker } from "./rerank";
 import type { SearchDeps } from "./search";
 
@@ -14,5 +15,11 @@ export function searchDeps(env: GatewayEnv): SearchDeps {
   else if (env.RERANK_MODEL) {
     throw new ApiError("server_misconfigured", `The server is misconfigured: RERANK_MODEL is ${env.RERANK_MODEL}; use @cf/baai/bge-reranker-base or leave it empty.`);
   }
-  return { db: env.DB, index: env.VECTORIZE, embed: workersAiEmbedder(env.AI, model), rerank };
+  const fusion = parseFusionSettings({
+    HYBRID_FUSION: env.HYBRID_FUSION,
+    HYBRID_VECTOR_WEIGHT: env.HYBRID_VECTOR_WEIGHT,
+    HYBRID_RRF_K: env.HYBRID_RRF_K,
+  });
+  if (!fusion.ok) throw new ApiError("server_misconfigured", `The server is misconfigured: ${fusion.error}.`);
+  return { db: env.DB, index: env.VECTORIZE, embed: workersAiEmbedder(env.AI, model), rerank, fusion: fusion.value };
 }

@@ -1,11 +1,12 @@
-// Hybrid retrieval: vector and keyword candidates fused by reciprocal rank,
+// Hybrid retrieval: vector and keyword candidates fused (fusion.ts),
 // re-checked in D1 (tenant, ready documents), optionally reranked. When the
 // vector side or the reranker fails, the search goes on without it and says
 // so in `degraded`; vector-only search has nothing to go on and fails.
 import type { Embed } from "../../shared/embeddings";
 import { type DependencyFailure, dependencyError, dependencyFailure } from "../dependency-failure";
 import { loadReadyChunks } from "./chunks";
-import { reciprocalRankFusion } from "./fusion";
+import { fuse } from "./fusion";
+import { DEFAULT_FUSION, type FusionSettings } from "./fusion-settings";
 import { keywordSearch } from "./keyword";
 import type { Rerank } from "./rerank";
 import type { Degraded, Ranked, SearchHit, SearchMode } from "./types";
@@ -16,6 +17,7 @@ export interface SearchDeps {
   index: Vectorize;
   embed: Embed;
   rerank?: Rerank | undefined;
+  fusion?: FusionSettings | undefined;
 }
 
 export interface SearchRequest {
@@ -50,7 +52,7 @@ export async function search(deps: SearchDeps, tenantId: string, request: Search
     if (request.mode === "vector") throw dependencyError(vectorResult.error, vectorResult.error.dependency === "embedding model" ? "EMBEDDING_MODEL" : undefined);
     degraded.push({ part: "vector", failure: vectorResult.error });
   }
-  const ranked = request.mode === "hybrid" ? reciprocalRankFusion([vector, keyword]) : request.mode === "vector" ? vector : keyword;
+  const ranked = request.mode === "hybrid" ? fuse(vector, keyword, deps.fusion ?? DEFAULT_FUSION) : request.mode === "vector" ? vector : keyword;
 
   const chunks = await loadReadyChunks(deps.db, tenantId, ranked.map((r) => r.id));
   const vectorScores = new Map(vector.map((r) => [r.id, r.score]));

@@ -1,8 +1,10 @@
-// Reciprocal rank fusion rewards agreement: a chunk both retrievers find ranks
-// above chunks that only one of them ranks a little higher. (Order only, not
-// scores: the constants may change.)
+// Fusion of the vector and keyword rankings, and its settings. Reciprocal rank
+// fusion rewards agreement: a chunk both retrievers find ranks above chunks
+// that only one of them ranks a little higher. (Order only, not scores: the
+// constants may change.)
 import { describe, expect, it } from "vitest";
-import { reciprocalRankFusion } from "../../gateway/retrieval/fusion";
+import { convexCombination, fuse, minMaxNormalised, reciprocalRankFusion } from "../../gateway/retrieval/fusion";
+import { DEFAULT_FUSION, parseFusionSettings } from "../../gateway/retrieval/fusion-settings";
 
 const list = (...ids: string[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
 
@@ -21,5 +23,108 @@ describe("reciprocal rank fusion", () => {
   it("keeps each list's own order when the lists do not overlap", () => {
     const fused = reciprocalRankFusion([list("v1", "v2", "v3"), []]);
     expect(fused.map((r) => r.id)).toEqual(["v1", "v2", "v3"]);
+  });
+});
+
+const ids = (list: { id: string }[]) => list.map((r) => r.id);
+
+describe("min-max normalisation", () => {
+  it("maps a list's scores onto [0, 1], best to 1 and worst to 0", () => {
+    expect(minMaxNormalised([{ id: "a", score: 12 }, { id: "b", score: 7 }, { id: "c", score: 2 }])).toEqual([
+      { id: "a", score: 1 },
+      { id: "b", score: 0.5 },
+      { id: "c", score: 0 },
+    ]);
+  });
+
+  it("gives equal scores (and a single result) 1, and an empty list nothing", () => {
+    expect(minMaxNormalised([{ id: "a", score: 0.3 }])).toEqual([{ id: "a", score: 1 }]);
+    expect(minMaxNormalised([{ id: "a", score: 2 }, { id: "b", score: 2 }]).map((r) => r.score)).toEqual([1, 1]);
+    expect(minMaxNormalised([])).toEqual([]);
+  });
+});
+
+describe("convex combination", () => {
+  // The vector side barely separates its candidates; the keyword side is sure.
+  const vector = [
+    { id: "v1", score: 0.31 },
+    { id: "k1", score: 0.3 },
+    { id: "v2", score: 0.29 },
+  ];
+  const keyword = [
+    { id: "k1", score: 20 },
+    { id: "k2", score: 4 },
+    { id: "v2", score: 2 },
+  ];
+
+  it("weights each list's normalised scores and sums them", () => {
+    const fused = convexCombination([vector, keyword], [0.5, 0.5]);
+    const score = Object.fromEntries(fused.map((r) => [r.id, r.score]));
+    expect(score.k1).toBeCloseTo(0.5 * 0.5 + 0.5 * 1);
+    expect(score.v1).toBeCloseTo(0.5 * 1);
+    expect(score.v2).toBeCloseTo(0.5 * 0 + 0.5 * 0);
+    expect(score.k2).toBeCloseTo(0.5 * (2 / 18));
+    expect(ids(fused)).toEqual(["k1", "v1", "k2", "v2"]);
+  });
+
+  it("follows one list alone at weight 1 or 0", () => {
+    // Each list's last result normalises to 0, level with what it did not find.
+    expect(ids(fuse(vector, keyword, { ...DEFAULT_FUSION, vectorWeight: 1 })).slice(0, 2)).toEqual(["v1", "k1"]);
+    expect(ids(fuse(vector, keyword, { ...DEFAULT_FUSION, vectorWeight: 0 })).slice(0, 2)).toEqual(["k1", "k2"]);
+  });
+
+  it("keeps a chunk found by one retriever only, scored 0 by the other", () => {
+    expect(ids(convexCombination([vector, []], [0.5, 0.5]))).toEqual(["v1", "k1", "v2"]);
+  });
+});
+
+describe("weighted reciprocal rank fusion", () => {
+  it("adds weight / (k + rank) from every list, ranks from 1", () => {
+    const fused = reciprocalRankFusion(
+      [
+        [{ id: "a", score: 9 }, { id: "b", score: 1 }],
+        [{ id: "b", score: 5 }],
+      ],
+      60,
+      [1, 3],
+    );
+    expect(fused).toEqual([
+      { id: "b", score: 1 / 62 + 3 / 61 },
+      { id: "a", score: 1 / 61 },
+    ]);
+  });
+
+  it("is the method fuse() uses with method rrf", () => {
+    const vector = [{ id: "a", score: 0.9 }, { id: "b", score: 0.1 }];
+    const keyword = [{ id: "b", score: 3 }, { id: "c", score: 1 }];
+    expect(ids(fuse(vector, keyword, { method: "rrf", vectorWeight: 0.5, rrfK: 60 }))).toEqual(["b", "a", "c"]);
+  });
+});
+
+describe("fusion settings", () => {
+  it("defaults to a convex combination with equal weights when nothing is set", () => {
+    expect(parseFusionSettings({})).toEqual({ ok: true, value: DEFAULT_FUSION });
+    expect(parseFusionSettings({ HYBRID_FUSION: "", HYBRID_VECTOR_WEIGHT: " ", HYBRID_RRF_K: "" })).toEqual({ ok: true, value: DEFAULT_FUSION });
+    expect(DEFAULT_FUSION).toEqual({ method: "convex", vectorWeight: 0.5, rrfK: 60 });
+  });
+
+  it("parses the three settings", () => {
+    expect(parseFusionSettings({ HYBRID_FUSION: "rrf", HYBRID_VECTOR_WEIGHT: "0.7", HYBRID_RRF_K: "20" })).toEqual({
+      ok: true,
+      value: { method: "rrf", vectorWeight: 0.7, rrfK: 20 },
+    });
+  });
+
+  it("refuses bad values, naming the setting", () => {
+    for (const [vars, name] of [
+      [{ HYBRID_FUSION: "max" }, "HYBRID_FUSION"],
+      [{ HYBRID_VECTOR_WEIGHT: "1.5" }, "HYBRID_VECTOR_WEIGHT"],
+      [{ HYBRID_VECTOR_WEIGHT: "half" }, "HYBRID_VECTOR_WEIGHT"],
+      [{ HYBRID_RRF_K: "0" }, "HYBRID_RRF_K"],
+    ] as const) {
+      const parsed = parseFusionSettings(vars);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error).toContain(name);
+    }
   });
 });
