@@ -1,9 +1,14 @@
-// A deterministic stand-in for a bge embedding: feature hashing of the text's
-// words, word bigrams and character trigrams into `dimensions` buckets, with a
-// sign bit per feature, sublinear tf, L2-normalised. It has no semantics, but
-// texts that share words score a higher cosine than texts that do not, which
-// is what retrieval code and its tests need from it.
-import { isStopword, tokenize } from "./tokenize";
+// A deterministic stand-in for a bge embedding: a hashed TF-IDF vector. Words
+// are Porter-stemmed (as D1's FTS5 stems them) and weighted by how rare they
+// are in spoken English (term-weights.ts), so "aneurysm" outweighs "help";
+// each content word also adds its character trigrams, for partial credit on
+// morphology the stemmer misses and on codes ("ERR-4012" against "ERR4012").
+// Features are hashed with a sign bit into `dimensions` buckets, sublinear tf,
+// L2-normalised. It has no semantics (no synonyms, no paraphrases) but ranks
+// like a classic TF-IDF retriever, which is what retrieval code, its tests and
+// a local evaluation need from it.
+import { stemWord, termWeight } from "./term-weights";
+import { isStopword, words } from "./tokenize";
 
 export type Pooling = "mean" | "cls";
 
@@ -16,44 +21,48 @@ export interface EmbeddingSpace {
 // bge reads at most 512 tokens and silently ignores the rest.
 export const MAX_TOKENS = 512;
 
-// Whole words carry the signal; bigrams reward shared phrases; trigrams give
-// partial credit for spelling variants the stemmer misses.
-const WORD_WEIGHT = 1;
-const STOPWORD_WEIGHT = 0.2;
-const BIGRAM_WEIGHT = 0.5;
-const TRIGRAM_WEIGHT = 0.2;
+// A word's trigrams together weigh half the word: partial credit, never a whole word's.
+const TRIGRAM_SHARE = 0.5;
+// Stopwords keep a trace so a text of only stopwords still has a direction.
+const STOPWORD_WEIGHT = 0.05;
 
 export function embed(text: string, space: EmbeddingSpace): number[] {
-  const tokens = tokenize(text).slice(0, MAX_TOKENS);
-  const counts = new Map<string, number>();
-  const add = (feature: string) => counts.set(feature, (counts.get(feature) ?? 0) + 1);
-  tokens.forEach((token, i) => {
-    add(`w:${token}`);
-    const next = tokens[i + 1];
-    if (next !== undefined) add(`b:${token} ${next}`);
-    const padded = `#${token}#`;
-    // A one-character token's only trigram would repeat the word feature.
-    for (let j = 0; token.length > 1 && j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`);
-  });
+  const features = new Map<string, { weight: number; count: number }>();
+  const add = (feature: string, weight: number) => {
+    const seen = features.get(feature);
+    if (seen) seen.count++;
+    else features.set(feature, { weight, count: 1 });
+  };
+  for (const word of words(text).slice(0, MAX_TOKENS)) {
+    const stem = stemWord(word);
+    if (isStopword(word)) {
+      add(`w:${stem}`, STOPWORD_WEIGHT);
+      continue;
+    }
+    // The cosine multiplies a query's weight by a document's: the square root
+    // on each side makes a shared word count by its IDF once, as in BM25.
+    const weight = Math.sqrt(termWeight(stem));
+    add(`w:${stem}`, weight);
+    const padded = `#${stem}#`;
+    const trigrams = padded.length - 2;
+    // A one-character word's only trigram would repeat the word feature. The
+    // share is spread so a long word's trigrams do not outweigh a short one's.
+    for (let j = 0; stem.length > 1 && j < trigrams; j++) add(`c:${padded.slice(j, j + 3)}`, (TRIGRAM_SHARE * weight) / Math.sqrt(trigrams));
+  }
   // Real models still return a vector for text with no words (just [CLS] [SEP]).
-  if (counts.size === 0) add("w:");
+  if (features.size === 0) add("w:", 1);
 
   const vector = new Float64Array(space.dimensions);
   // Seeding by model and pooling puts mean and cls vectors in unrelated spaces,
   // as they are for the real model: mixing them in one index scores ~0.
   const seed = fnv1a(`${space.model}|${space.pooling}`);
-  for (const [feature, count] of counts) {
+  for (const [feature, { weight, count }] of features) {
     const h = fnv1a(feature, seed);
     const bucket = (h >>> 1) % space.dimensions;
     const sign = h & 1 ? -1 : 1;
-    vector[bucket] = (vector[bucket] ?? 0) + sign * weightOf(feature) * (1 + Math.log(count));
+    vector[bucket] = (vector[bucket] ?? 0) + sign * weight * (1 + Math.log(count));
   }
   return normalise(vector);
-}
-
-function weightOf(feature: string): number {
-  if (feature.startsWith("w:")) return isStopword(feature.slice(2)) ? STOPWORD_WEIGHT : WORD_WEIGHT;
-  return feature.startsWith("b:") ? BIGRAM_WEIGHT : TRIGRAM_WEIGHT;
 }
 
 function normalise(vector: Float64Array): number[] {

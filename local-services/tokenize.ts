@@ -9,9 +9,12 @@ const TOKEN = new RegExp(String.raw`[${CJK}]|(?:(?![${CJK}])[\p{L}\p{M}\p{N}])+`
 
 /** Lower-cased, stemmed word tokens, in order. */
 export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  for (const match of text.normalize("NFKC").toLowerCase().matchAll(TOKEN)) tokens.push(stem(match[0]));
-  return tokens;
+  return words(text).map(stem);
+}
+
+/** Lower-cased word tokens, in order, unstemmed. */
+export function words(text: string): string[] {
+  return Array.from(text.normalize("NFKC").toLowerCase().matchAll(TOKEN), (match) => match[0]);
 }
 
 /**
