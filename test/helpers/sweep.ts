@@ -1,12 +1,10 @@
 // Runs the ingest consumer's Cron Trigger the way the runtime would.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../ingest-consumer/index";
 
 export async function runSweep(overrides: Partial<ConsumerEnv> = {}): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: new Date() }), { ...env, ...overrides });
 }
 
 /** Makes a document look untouched for `ms`, as if its message had been lost that long ago. */
