@@ -1,4 +1,5 @@
 // The command line of `npm run eval`, parsed into a value or a usage error.
+import { DEFAULT_GATEWAY_URL, gatewayTarget, one, type OptionSpec, parseOptions, positiveInteger } from "../scripts/cli";
 import { err, ok, type Result } from "../shared/result";
 import { SEARCH_MODES, type SearchMode } from "./gateway-client";
 
@@ -6,7 +7,7 @@ export const USAGE = `usage: npm run eval -- --dataset DIR [options]
 
   --dataset DIR         a BEIR-format directory (corpus.jsonl, queries.jsonl, qrels/test.tsv),
                         e.g. eval/collection
-  --url URL             the gateway (default http://localhost:8787)
+  --url URL             the gateway (default: $GATEWAY_URL, else http://localhost:8787)
   --k N                 cutoff for nDCG and MRR (default 10)
   --mode MODE           hybrid | keyword | vector (default hybrid)
   --concurrency N       uploads in flight (default 8)
@@ -20,6 +21,8 @@ export const USAGE = `usage: npm run eval -- --dataset DIR [options]
 export interface EvalArgs {
   dataset: string;
   url: string;
+  /** Where `url` came from (see scripts/cli.ts), for messages. */
+  urlSource: string;
   k: number;
   mode: SearchMode;
   concurrency: number;
@@ -30,53 +33,48 @@ export interface EvalArgs {
   help: boolean;
 }
 
-const VALUE_OPTIONS = ["dataset", "url", "k", "mode", "concurrency", "token", "reuse-tenant", "timeout"] as const;
-const FLAG_OPTIONS = ["json", "help"] as const;
-type ValueOption = (typeof VALUE_OPTIONS)[number];
+const OPTIONS: Record<string, OptionSpec> = {
+  dataset: { type: "string" },
+  url: { type: "string" },
+  k: { type: "string" },
+  mode: { type: "string" },
+  concurrency: { type: "string" },
+  token: { type: "string" },
+  "reuse-tenant": { type: "string" },
+  timeout: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean" },
+};
 
-export function parseEvalArgs(argv: readonly string[]): Result<EvalArgs, string> {
-  const values = new Map<ValueOption, string>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const name = match?.[1];
-    if (name === undefined) return err(`unexpected argument "${arg}"`);
-    if (isOneOf(FLAG_OPTIONS, name)) {
-      if (match?.[2] !== undefined) return err(`--${name} takes no value`);
-      flags.add(name);
-      continue;
-    }
-    if (!isOneOf(VALUE_OPTIONS, name)) return err(`unknown option --${name}`);
-    const value = match?.[2] ?? argv[++i];
-    if (value === undefined || (match?.[2] === undefined && value.startsWith("--"))) return err(`--${name} needs a value`);
-    values.set(name, value);
-  }
-  if (flags.has("help")) return ok({ ...defaults(), help: true });
+export function parseEvalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Result<EvalArgs, string> {
+  const parsed = parseOptions(argv, OPTIONS);
+  if (!parsed.ok) return parsed;
+  const options = parsed.value;
+  if (options.flags.has("help")) return ok({ ...defaults(), help: true });
 
-  const dataset = values.get("dataset");
+  const dataset = one(options, "dataset");
   if (!dataset) return err("--dataset is required");
-  const mode = values.get("mode") ?? "hybrid";
+  const mode = one(options, "mode") ?? "hybrid";
   if (!isOneOf(SEARCH_MODES, mode)) return err(`--mode must be one of ${SEARCH_MODES.join(", ")}, got "${mode}"`);
-  const k = positiveInteger(values, "k", 10);
+  const k = positiveInteger(options, "k", 10);
   if (!k.ok) return k;
-  const concurrency = positiveInteger(values, "concurrency", 8);
+  const concurrency = positiveInteger(options, "concurrency", 8);
   if (!concurrency.ok) return concurrency;
-  const timeout = positiveInteger(values, "timeout", 1800);
+  const timeout = positiveInteger(options, "timeout", 1800);
   if (!timeout.ok) return timeout;
-
-  const url = values.get("url") ?? defaults().url;
-  if (!URL.canParse(url)) return err(`--url is not a URL: "${url}"`);
+  const target = gatewayTarget(one(options, "url"), env);
+  if (!target.ok) return target;
   return ok({
     dataset,
-    url,
+    url: target.value.url,
+    urlSource: target.value.source,
     k: k.value,
     mode,
     concurrency: concurrency.value,
-    token: values.get("token") ?? null,
-    reuseTenant: values.get("reuse-tenant") ?? null,
+    token: one(options, "token") ?? null,
+    reuseTenant: one(options, "reuse-tenant") ?? null,
     timeoutSeconds: timeout.value,
-    json: flags.has("json"),
+    json: options.flags.has("json"),
     help: false,
   });
 }
@@ -84,7 +82,8 @@ export function parseEvalArgs(argv: readonly string[]): Result<EvalArgs, string>
 function defaults(): EvalArgs {
   return {
     dataset: "",
-    url: "http://localhost:8787",
+    url: DEFAULT_GATEWAY_URL,
+    urlSource: "the local default",
     k: 10,
     mode: "hybrid",
     concurrency: 8,
@@ -94,12 +93,6 @@ function defaults(): EvalArgs {
     json: false,
     help: false,
   };
-}
-
-function positiveInteger(values: Map<ValueOption, string>, name: ValueOption, fallback: number): Result<number, string> {
-  const raw = values.get(name);
-  if (raw === undefined) return ok(fallback);
-  return /^[1-9]\d*$/.test(raw) ? ok(Number(raw)) : err(`--${name} must be a positive integer, got "${raw}"`);
 }
 
 function isOneOf<T extends string>(options: readonly T[], value: string): value is T {

@@ -5,6 +5,7 @@ import { decodeJwt, SignJWT } from "jose";
 export interface DevTokenClaims {
   tenant: string;
   sub?: string;
+  role?: string;
   issuer?: string | undefined;
   audience?: string | undefined;
   /** Long enough for a large ingest followed by several query runs. */
@@ -12,7 +13,7 @@ export interface DevTokenClaims {
 }
 
 export async function mintDevToken(secret: string, claims: DevTokenClaims): Promise<string> {
-  let jwt = new SignJWT({ tenant: claims.tenant })
+  let jwt = new SignJWT({ tenant: claims.tenant, ...(claims.role ? { role: claims.role } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub ?? "eval")
     .setIssuedAt()

@@ -4,6 +4,7 @@ import { type DocumentRecord, deleteDocumentStatements, findDocumentBySha256, in
 import { documentObjectKey, newDocumentId, newIngestKey } from "../shared/ids";
 import { type IngestMessage, ingestMessage } from "../shared/ingest-message";
 import { sha256Hex } from "../shared/sha256";
+import { claimResend, isStalled, releaseResend } from "../shared/stalled";
 import type { AcceptedType } from "./document-type";
 import { ApiError } from "./errors";
 
@@ -66,8 +67,14 @@ export async function acceptDocument(
   return { document, duplicate: false, enqueued: true };
 }
 
-/** Uploading the same bytes again returns the document; a failed one is given another go. */
+// A re-upload of a queued / processing document untouched this long sends its
+// message again (same ingest key, so a message that was only slow costs a
+// duplicate run, not a wrong result): its message was most likely lost.
+export const RESEND_ON_REUPLOAD_AFTER_MS = 60_000;
+
+/** Uploading the same bytes again returns the document; a failed or stalled one is given another go. */
 async function reuse(deps: IntakeDeps, existing: DocumentRecord): Promise<Intake> {
+  if (isStalled(existing, RESEND_ON_REUPLOAD_AFTER_MS)) return resend(deps, existing);
   if (existing.status !== "failed") return { document: existing, duplicate: true, enqueued: false };
   const requeued = await requeueDocument(deps.db, existing.id, newIngestKey());
   if (!requeued) throw new Error("document vanished while being requeued");
@@ -79,6 +86,19 @@ async function reuse(deps: IntakeDeps, existing: DocumentRecord): Promise<Intake
     throw queueUnavailable();
   }
   return { document: requeued, duplicate: true, enqueued: true };
+}
+
+async function resend(deps: IntakeDeps, stalled: DocumentRecord): Promise<Intake> {
+  // Claimed first: concurrent re-uploads send one message.
+  if (!(await claimResend(deps.db, stalled))) return { document: stalled, duplicate: true, enqueued: false };
+  try {
+    await deps.queue.send(queueMessage(stalled), { contentType: "json" });
+  } catch (error) {
+    console.error("ingest queue send failed", { documentId: stalled.id, error: String(error) });
+    await releaseResend(deps.db, stalled);
+    throw queueUnavailable();
+  }
+  return { document: stalled, duplicate: true, enqueued: true };
 }
 
 const queueUnavailable = () =>

@@ -4,6 +4,7 @@
 import { getResolvedPDFJS } from "unpdf";
 import { type Result, err, ok } from "../shared/result";
 import { type PageText, normaliseText } from "../shared/text";
+import { yieldToEventLoop } from "./yield-to-loop";
 
 export type DocumentKind = "pdf" | "text";
 
@@ -63,6 +64,8 @@ async function extractPdf(bytes: Uint8Array, maxPages: number): Promise<Result<P
       const raw = content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join("");
       pages.push({ page: number, text: normaliseText(raw) });
       page.cleanup();
+      // pdf.js works in promises that never leave the process: see yield-to-loop.ts.
+      await yieldToEventLoop();
     }
     if (pages.every((p) => p.text === "")) {
       return failure("pdf_no_text", "The PDF has no extractable text; it may be scanned images. Run it through OCR and upload it again.");

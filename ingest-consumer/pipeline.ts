@@ -13,6 +13,7 @@ import { deleteChunkVectors, upsertChunkVectors, waitForVectors } from "../share
 import type { ConsumerConfig } from "./config";
 import { extractPages } from "./extract";
 import { markProcessing, markReady, progressStatement, recordPlan } from "./status";
+import { yieldToEventLoop } from "./yield-to-loop";
 
 export interface IngestDeps {
   db: D1Database;
@@ -71,13 +72,17 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
   for (const step of inBatches(chunks, STEP)) {
     if (!(await storeStep(deps, message, step, done + step.length))) return abandon(deps, message, Math.max(previous, chunks.length));
     done += step.length;
+    await yieldToEventLoop();
   }
 
   // `ready` promises that search finds the document: wait until Vectorize serves its vectors.
   const probes = [...new Set([0, chunks.length - 1])].map((i) => chunkVectorId(doc.id, i));
-  if (!(await waitForVectors(deps.index, probes, { timeoutMs: config.visibilityTimeoutMs, intervalMs: VISIBILITY_POLL_MS }))) {
-    return { kind: "retry", reason: "vectors not yet queryable" };
-  }
+  // A DELETE (or a re-upload) during the wait ends it: waiting out the timeout
+  // and a retry for a document that is gone would only delay the clean-up.
+  const stillWanted = async () => (await getDocument(db, message.tenantId, message.documentId))?.ingestKey === message.ingestKey;
+  const visibility = await waitForVectors(deps.index, probes, { timeoutMs: config.visibilityTimeoutMs, intervalMs: VISIBILITY_POLL_MS, stillWanted });
+  if (visibility === "abandoned") return abandon(deps, message, Math.max(previous, chunks.length));
+  if (visibility === "timeout") return { kind: "retry", reason: "vectors not yet queryable" };
   if (!(await markReady(db, doc.id, doc.ingestKey, chunks.length))) return abandon(deps, message, Math.max(previous, chunks.length));
   return { kind: "ready", chunks: chunks.length };
 }

@@ -5,9 +5,12 @@ interface ConsumerEnv {
 	DEAD_LETTER_QUEUE: string;
 	DOCUMENTS: R2Bucket;
 	EMBEDDING_MODEL: string;
+	INGEST_QUEUE: Queue;
 	MAX_CHUNKS: string;
 	MAX_PAGES: string;
 	RETRY_BASE_SECONDS: string;
 	RETRY_MAX_SECONDS: string;
+	STALLED_AFTER_SECONDS: string;
+	STALLED_MAX_RESENDS: string;
 	VECTORIZE: Vectorize;
 }

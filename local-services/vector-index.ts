@@ -89,6 +89,10 @@ export class LocalVectorIndex extends DurableObject<LocalServicesEnv> {
   }
 
   private accept(kind: storage.MutationKind, payload: StoredVector[] | string[]): VectorizeAsyncMutation {
+    // Apply what is due now, so a long run of writes with no read in between
+    // (an ingestion) does not leave thousands of vectors to apply in one
+    // synchronous stretch at its first read, stalling every worker of the local process.
+    this.visible();
     const mutationId = crypto.randomUUID();
     this.ctx.storage.transactionSync(() =>
       storage.appendMutation(this.sql, { mutationId, kind, applyAt: Date.now() + this.config.lagMs }, payload),

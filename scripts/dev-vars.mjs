@@ -1,9 +1,8 @@
 // The local .dev.vars file (never committed): created on first use with a
 // random development JWT secret, read by wrangler dev and by the scripts that
-// sign development tokens with it (token, dlq:replay, soak).
+// sign development tokens with it (scripts/dev-credentials.ts, through scripts/run-ts.mjs).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { SignJWT } from "jose";
 
 export const DEV_VARS = ".dev.vars";
 
@@ -31,21 +30,4 @@ export function readDevVars() {
     if (match) vars[match[1]] = match[2].replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
   }
   return vars;
-}
-
-/**
- * A token signed with .dev.vars' JWT_SECRET, as the legacy backend would sign
- * one; null when there is no secret. `tenant` defaults to `sub`.
- */
-export async function signDevToken({ sub, tenant, role, ttlSeconds = 3600, issuer, audience }) {
-  const secret = readDevVars().JWT_SECRET;
-  if (!secret) return null;
-  let jwt = new SignJWT({ tenant: tenant ?? sub, ...(role ? { role } : {}) })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`);
-  if (issuer) jwt = jwt.setIssuer(issuer);
-  if (audience) jwt = jwt.setAudience(audience);
-  return jwt.sign(new TextEncoder().encode(secret));
 }

@@ -8,8 +8,13 @@ const CONFIGS = ["wrangler.gateway.toml", "wrangler.consumer.toml", "wrangler.lo
 
 if (ensureDevVars()) console.log("Created .dev.vars with a random development JWT_SECRET.");
 
+// Offline by default: without these, miniflare fetches the `Request.cf` object
+// from workers.cloudflare.com on start (two `getaddrinfo ENOTFOUND` stack traces
+// when offline) and wrangler sends usage metrics. Set them yourself to override.
+const env = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", ...process.env };
+
 const wrangler = (args) => {
-  const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit" });
+  const result = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 

@@ -13,6 +13,7 @@ import { formatIngestProgress, formatReport, summaryJson } from "../eval/report"
 import { DEFAULT_RETRY } from "../eval/retry";
 import { evaluate } from "../eval/run";
 import type { ScriptHost } from "./host";
+import { isLocalUrl, unreachable } from "./cli";
 import { progressLine } from "./progress-line";
 
 /** A problem the user can fix; printed without a stack trace. */
@@ -26,9 +27,9 @@ class EvalFailure extends Error {
 }
 
 export async function main(host: ScriptHost): Promise<number> {
-  const parsed = parseEvalArgs(host.argv);
+  const parsed = parseEvalArgs(host.argv, host.env);
   if (!parsed.ok) {
-    host.stderr.write(`eval: ${parsed.error}\n\n${USAGE}\n`);
+    host.stderr.write(`eval: ${parsed.error} (npm run eval -- --help for usage)\n`);
     return 2;
   }
   if (parsed.value.help) {
@@ -42,6 +43,10 @@ export async function main(host: ScriptHost): Promise<number> {
     if (error instanceof EvalFailure) {
       host.stderr.write(`eval: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof ApiCallError && error.status === null) {
+      host.stderr.write(`eval: ${unreachable({ url: parsed.value.url, source: parsed.value.urlSource }, error.message)}\n`);
+      return 1;
     }
     if (error instanceof ApiCallError || error instanceof BeirFormatError) {
       host.stderr.write(`eval: ${error.message}\n`);
@@ -86,7 +91,7 @@ async function load(dataset: string, host: ScriptHost): Promise<BeirCollection> 
 /** A token for the tenant to fill (or reuse): the caller's, or signed here for the local stack. */
 async function credentials(args: EvalArgs, host: ScriptHost): Promise<{ token: string; tenant: string; minted: boolean }> {
   if (args.token !== null) return { token: args.token, tenant: args.reuseTenant ?? tenantOfToken(args.token) ?? "(the token's tenant)", minted: false };
-  if (!isLocal(args.url)) {
+  if (!isLocalUrl(args.url)) {
     throw new EvalFailure(
       `${args.url} is not the local stack, so no token can be signed here: pass --token with a token for an empty tenant on it (or for the tenant given to --reuse-tenant)`,
       2,
@@ -170,9 +175,4 @@ async function findIngested(host: ScriptHost, client: GatewayClient, collection:
   }
   if (strangers > 0) host.stderr.write(`warning: tenant ${tenant} also holds ${strangers} documents not in the collection; found by a query, they count as not relevant\n`);
   return corpusIdOf;
-}
-
-function isLocal(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".localhost");
 }

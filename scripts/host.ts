@@ -15,6 +15,12 @@ export interface ScriptHost {
   readText(path: string): Promise<string>;
   /** The variables in .dev.vars, read as scripts/dev-vars.mjs reads them; empty when there is no file. */
   devVars(): Record<string, string>;
+  /** Creates .dev.vars with a random JWT_SECRET if it is missing; true when it did. */
+  ensureDevVars(): boolean;
+  /** The process environment (GATEWAY_URL and the like). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** A file of the repository, or null when it does not exist. */
+  readTextIfExists(path: string): Promise<string | null>;
   stdout: OutputStream;
   stderr: OutputStream;
 }

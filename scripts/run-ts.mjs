@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { readDevVars } from "./dev-vars.mjs";
+import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
 
 const [entry, ...argv] = process.argv.slice(2);
 if (!entry) {
@@ -39,9 +39,17 @@ try {
     argv,
     readText: (path) => readFile(path, "utf8"),
     devVars: readDevVars,
+    ensureDevVars,
+    env: process.env,
+    readTextIfExists: (path) => readFile(path, "utf8").catch((error) => (error.code === "ENOENT" ? null : Promise.reject(error))),
     stdout: { write: (text) => process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY) },
     stderr: { write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) },
   });
+} catch (error) {
+  // Scripts report the problems a user can fix themselves; what reaches here is
+  // unexpected: one line, and the stack only when asked for.
+  console.error(`${basename(entry, ".ts")}: ${error instanceof Error ? error.message : String(error)}${process.env.DEBUG ? `\n${error?.stack ?? ""}` : " (set DEBUG=1 for the stack trace)"}`);
+  code = 1;
 } finally {
   rmSync(outdir, { recursive: true, force: true });
 }

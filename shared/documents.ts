@@ -21,12 +21,14 @@ export interface DocumentRecord {
   attempts: number;
   /** Why the latest attempt failed, for operators (never shown to the tenant). */
   lastError: string | null;
+  /** Times the sweeper re-sent this ingestion's message (shared/stalled.ts). */
+  resends: number;
   ingestKey: string;
   createdAt: number;
   updatedAt: number;
 }
 
-interface DocumentRow {
+export interface DocumentRow {
   id: string;
   tenant_id: string;
   filename: string;
@@ -43,12 +45,13 @@ interface DocumentRow {
   error_message: string | null;
   attempts: number;
   last_error: string | null;
+  resends: number;
   ingest_key: string;
   created_at: number;
   updated_at: number;
 }
 
-function fromRow(row: DocumentRow): DocumentRecord {
+export function fromRow(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -64,6 +67,7 @@ function fromRow(row: DocumentRow): DocumentRecord {
     error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? "" },
     attempts: row.attempts,
     lastError: row.last_error,
+    resends: row.resends,
     ingestKey: row.ingest_key,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -150,7 +154,7 @@ export async function requeueDocument(
   const row = await db
     .prepare(
       `UPDATE documents SET status = 'queued', ingest_key = ?, error_code = NULL, error_message = NULL,
-         progress_done = 0, updated_at = ? WHERE id = ? AND (?4 IS NULL OR ingest_key = ?4) RETURNING *`,
+         progress_done = 0, resends = 0, updated_at = ? WHERE id = ? AND (?4 IS NULL OR ingest_key = ?4) RETURNING *`,
     )
     .bind(ingestKey, now, id, options.onlyIfKey ?? null)
     .first<DocumentRow>();

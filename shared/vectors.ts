@@ -32,24 +32,29 @@ export async function deleteChunkVectors(index: Vectorize, documentId: string, f
   }
 }
 
+export type VisibilityOutcome = "visible" | "timeout" | "abandoned";
+
 /**
  * Vectorize applies writes asynchronously. Polls until every given id can be
- * read back, or the time is up; true when all are visible.
+ * read back ("visible"), the time is up ("timeout"), or `stillWanted` says the
+ * wait is pointless ("abandoned": the document was deleted or requeued), which
+ * it is asked between polls.
  */
 export async function waitForVectors(
   index: Vectorize,
   ids: readonly string[],
-  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
-): Promise<boolean> {
+  { timeoutMs, intervalMs, stillWanted }: { timeoutMs: number; intervalMs: number; stillWanted?: () => Promise<boolean> },
+): Promise<VisibilityOutcome> {
   const deadline = Date.now() + timeoutMs;
   // getByIds returns at most 20 vectors with values; the ids are probes, not a census.
   for (const probe of inBatches(ids, 20)) {
     for (;;) {
       const found = await index.getByIds(probe);
       if (found.length === probe.length) break;
-      if (Date.now() + intervalMs > deadline) return false;
+      if (Date.now() + intervalMs > deadline) return "timeout";
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (stillWanted && !(await stillWanted())) return "abandoned";
     }
   }
-  return true;
+  return "visible";
 }

@@ -37,7 +37,7 @@ describe("transient failures", () => {
   it("backs off exponentially with jitter, within the configured cap", async () => {
     const tenant = uniqueTenant();
     const { message } = await seedDocument(tenant, "Backoff is exponential.");
-    const config = { AI: flakyAi("3043: Internal server error"), RETRY_BASE_SECONDS: "10", RETRY_MAX_SECONDS: "600" };
+    const config = { AI: flakyAi("3043: Internal server error"), RETRY_BASE_SECONDS: "10", RETRY_MAX_SECONDS: "600", STALLED_AFTER_SECONDS: "1800" };
     const delays: (number | undefined)[] = [];
     for (const attempts of [1, 3, 5, 9]) {
       const result = await deliver([message], { attempts, env: config });
@@ -57,7 +57,7 @@ describe("transient failures", () => {
   it("waits longer when the daily Workers AI allocation is used up", async () => {
     const { message } = await seedDocument(uniqueTenant(), "Neurons run out.");
     const result = await deliver([message], {
-      env: { AI: flakyAi("3036: You have used up your daily free allocation of 10,000 neurons."), RETRY_BASE_SECONDS: "10", RETRY_MAX_SECONDS: "7200" },
+      env: { AI: flakyAi("3036: You have used up your daily free allocation of 10,000 neurons."), RETRY_BASE_SECONDS: "10", RETRY_MAX_SECONDS: "7200", STALLED_AFTER_SECONDS: "86400" },
     });
     expect(result.delays.get(result.ids[0] ?? "")).toBe(3600);
   });
@@ -104,7 +104,8 @@ describe("permanent failures: failed with a code after exactly one attempt", () 
     expect(doc).toMatchObject({ status: "failed", attempts: 1, error: { code } });
     expect(doc?.error?.message.length).toBeGreaterThan(10);
     expect(doc?.error?.message).not.toMatch(/Exception|at \w+ \(|\.ts:/);
-  });
+    // The first case loads pdf.js into the isolate (2 to 3 s idle, more on a busy machine).
+  }, 30_000);
 });
 
 describe("hostile but valid documents end ready", () => {

@@ -12,6 +12,7 @@ describe("parseEvalArgs", () => {
       value: {
         dataset: "eval/collection",
         url: "http://localhost:8787",
+        urlSource: "the local default",
         k: 10,
         mode: "hybrid",
         concurrency: 8,
@@ -44,7 +45,7 @@ describe("parseEvalArgs", () => {
     ]);
     expect(parsed).toEqual({
       ok: true,
-      value: { dataset: "d", url: "https://gw.example.com", k: 5, mode: "vector", concurrency: 16, token: "abc", reuseTenant: "eval-1", timeoutSeconds: 60, json: true, help: false },
+      value: { dataset: "d", url: "https://gw.example.com", urlSource: "--url", k: 5, mode: "vector", concurrency: 16, token: "abc", reuseTenant: "eval-1", timeoutSeconds: 60, json: true, help: false },
     });
   });
 
@@ -55,12 +56,23 @@ describe("parseEvalArgs", () => {
     [["--dataset", "d", "--mode", "semantic"], '--mode must be one of hybrid, keyword, vector, got "semantic"'],
     [["--dataset", "d", "--k", "0"], '--k must be a positive integer, got "0"'],
     [["--dataset", "d", "--concurrency", "2.5"], '--concurrency must be a positive integer, got "2.5"'],
-    [["--dataset", "d", "--url", "localhost"], '--url is not a URL: "localhost"'],
+    [["--dataset", "d", "--url", "localhost"], '--url is not an http(s) URL: "localhost"'],
     [["--dataset", "d", "--verbose"], "unknown option --verbose"],
     [["--dataset", "d", "extra"], 'unexpected argument "extra"'],
     [["--dataset", "d", "--json=yes"], "--json takes no value"],
   ])("rejects %j: %s", (argv, message) => {
     expect(parseEvalArgs(argv)).toEqual({ ok: false, error: message });
+  });
+
+  it("takes the gateway from GATEWAY_URL when --url is not given, and --url over it", () => {
+    const env = { GATEWAY_URL: "https://gw.example.com" };
+    expect(parseEvalArgs(["--dataset", "d"], env)).toMatchObject({ ok: true, value: { url: "https://gw.example.com", urlSource: "GATEWAY_URL" } });
+    expect(parseEvalArgs(["--dataset", "d", "--url", "http://127.0.0.1:9"], env)).toMatchObject({ ok: true, value: { url: "http://127.0.0.1:9", urlSource: "--url" } });
+    expect(parseEvalArgs(["--dataset", "d"], { GATEWAY_URL: "gw" })).toEqual({ ok: false, error: 'GATEWAY_URL is not an http(s) URL: "gw"' });
+  });
+
+  it("refuses an option given twice", () => {
+    expect(parseEvalArgs(["--dataset", "d", "--k", "3", "--k", "4"])).toEqual({ ok: false, error: "--k is given twice" });
   });
 
   it("answers --help without requiring anything else", () => {
