@@ -14,7 +14,13 @@ import { POISON_PILL } from "./test/fixtures/poison.ts";
 const outdir = ".wrangler/test-workers";
 
 /** Auxiliary workers are not transformed by Vite: bundle them, and take their bindings from their wrangler file. */
-function auxiliaryWorker(configPath: string, entry: string, name: string, bindings: Record<string, string> = {}): WorkerOptions {
+function auxiliaryWorker(
+  configPath: string,
+  entry: string,
+  name: string,
+  bindings: Record<string, string> = {},
+  overrides: Partial<WorkerOptions> = {},
+): WorkerOptions {
   const outfile = `${outdir}/${name}.js`;
   buildSync({
     entryPoints: [entry],
@@ -29,8 +35,15 @@ function auxiliaryWorker(configPath: string, entry: string, name: string, bindin
   });
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath, "local");
   const options: WorkerOptions = { ...workerOptions, name, modules: true, scriptPath: outfile };
-  return { ...options, bindings: { ...options.bindings, ...bindings } };
+  return { ...options, ...overrides, bindings: { ...options.bindings, ...bindings } } as WorkerOptions;
 }
+
+// The pool renames the main worker, so bindings that name the gateway by
+// script (the consumer's TENANT_GATE) are pointed at its runner instead.
+const GATEWAY_RUNNER = "vitest-pool-workers-runner-gateway";
+const tenantGate = (scriptName: string): Partial<WorkerOptions> => ({
+  durableObjects: { TENANT_GATE: { className: "TenantGate", scriptName } },
+});
 
 const migrations = await readD1Migrations("migrations");
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
@@ -50,10 +63,13 @@ export default defineConfig({
               bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
               workers: [
                 // One-second retries: a poisoned document reaches the dead letters in seconds.
-                auxiliaryWorker("wrangler.consumer.toml", "ingest-consumer/index.ts", "rag-ingest-consumer", {
-                  RETRY_BASE_SECONDS: "1",
-                  RETRY_MAX_SECONDS: "1",
-                }),
+                auxiliaryWorker(
+                  "wrangler.consumer.toml",
+                  "ingest-consumer/index.ts",
+                  "rag-ingest-consumer",
+                  { RETRY_BASE_SECONDS: "1", RETRY_MAX_SECONDS: "1" },
+                  tenantGate(GATEWAY_RUNNER),
+                ),
                 localServices(`429:1@${POISON_PILL}`),
               ],
             },
@@ -68,7 +84,8 @@ export default defineConfig({
             remoteBindings: false,
             miniflare: {
               bindings: { TEST_MIGRATIONS: migrations },
-              workers: [localServices()],
+              // The gateway, for the tenant gate the consumer tells about ready documents.
+              workers: [localServices(), auxiliaryWorker("wrangler.gateway.toml", "gateway/index.ts", "rag-gateway", { JWT_SECRET: "unused-in-consumer-tests-0123456789abcdef" })],
             },
           }),
         ],

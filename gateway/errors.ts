@@ -17,6 +17,7 @@ const ERROR_STATUS = {
   document_too_large: 413,
   request_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
   server_misconfigured: 500,
   model_error: 502,

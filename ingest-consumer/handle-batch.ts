@@ -1,5 +1,6 @@
 // Each message is handled on its own: its outcome decides its ack or retry,
 // and one message's failure never sends the others back to the queue.
+import { corpusGateFor } from "../shared/corpus-gate";
 import { recordDeadLetter } from "../shared/dead-letters";
 import { markDocumentFailed } from "../shared/documents";
 import { workersAiEmbedder } from "../shared/embeddings";
@@ -20,6 +21,7 @@ export async function handleBatch(batch: MessageBatch<unknown>, env: ConsumerEnv
     // A call that never answers must not hold the message until the invocation dies.
     embed: (texts) => withTimeout(embed(texts), config.aiTimeoutMs, "Workers AI"),
     config,
+    corpusGate: (tenantId) => corpusGateFor(env.TENANT_GATE, tenantId),
   };
   // Concurrently: most of an ingestion is waiting on Workers AI and Vectorize.
   // handleMessage never throws; each message settles on its own.

@@ -3,6 +3,7 @@
 // it again for the same message (redelivery, retry after a crash) rewrites
 // the same rows and vectors instead of adding copies.
 import { inBatches } from "../shared/batching";
+import type { CorpusGate } from "../shared/corpus-gate";
 import { deleteChunksFromStatement, upsertChunkStatements } from "../shared/chunk-store";
 import { type Chunk, chunkDocument } from "../shared/chunking";
 import { getDocument, isBeingDeleted } from "../shared/documents";
@@ -21,6 +22,8 @@ export interface IngestDeps {
   index: Vectorize;
   embed: Embed;
   config: ConsumerConfig;
+  /** The tenant's gate in the gateway, told when a document becomes searchable (cached answers change). */
+  corpusGate: (tenantId: string) => CorpusGate;
 }
 
 export type Outcome =
@@ -83,7 +86,17 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
   const visibility = await waitForVectors(deps.index, probes, { timeoutMs: config.visibilityTimeoutMs, intervalMs: VISIBILITY_POLL_MS, stillWanted });
   if (visibility === "abandoned") return abandon(deps, message, Math.max(previous, chunks.length));
   if (visibility === "timeout") return { kind: "retry", reason: "vectors not yet queryable" };
-  if (!(await markReady(db, doc.id, doc.ingestKey, chunks.length))) return abandon(deps, message, Math.max(previous, chunks.length));
+  // Bracketed, so that no answer computed before `ready` is cached under the new corpus version.
+  const gate = deps.corpusGate(message.tenantId);
+  await gate.corpusChanging(doc.id);
+  let marked: boolean;
+  try {
+    marked = await markReady(db, doc.id, doc.ingestKey, chunks.length);
+  } finally {
+    // If this fails the change closes itself after a timeout; until then the tenant is served uncached.
+    await gate.corpusChanged(doc.id).catch((error: unknown) => console.error("corpus change not settled", { documentId: doc.id, error: String(error) }));
+  }
+  if (!marked) return abandon(deps, message, Math.max(previous, chunks.length));
   return { kind: "ready", chunks: chunks.length };
 }
 

@@ -12,5 +12,6 @@ interface ConsumerEnv {
 	RETRY_MAX_SECONDS: string;
 	STALLED_AFTER_SECONDS: string;
 	STALLED_MAX_RESENDS: string;
+	TENANT_GATE: DurableObjectNamespace /* TenantGate from rag-gateway-production */;
 	VECTORIZE: Vectorize;
 }

@@ -9,6 +9,8 @@ declare global {
     // Tests see the bindings of their project's main worker (gateway or consumer).
     interface Env extends GatewayEnv, ConsumerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      // The consumer binds the gateway's class by script name, untyped; it is the same class.
+      TENANT_GATE: GatewayEnv["TENANT_GATE"] & ConsumerEnv["TENANT_GATE"];
     }
   }
 }

@@ -1,6 +1,6 @@
 // Builds the ask dependencies from the gateway's bindings and vars.
 import { ApiError } from "../errors";
-import { searchDeps } from "../retrieval/configure";
+import { searchDeps, searchSettings } from "../retrieval/configure";
 import type { AskDeps } from "./ask";
 import { workersAiChatModel } from "./chat-model";
 
@@ -28,4 +28,9 @@ export function askDeps(env: GatewayEnv): AskDeps {
 function misconfigured(problem: string): never {
   console.error("server misconfigured", { problem });
   throw new ApiError("server_misconfigured", `The server is misconfigured: ${problem}.`);
+}
+
+/** The settings that change an answer: part of its cache key. */
+export function askSettings(env: GatewayEnv): Record<string, string> {
+  return { ...searchSettings(env), answerModel: env.ANSWER_MODEL || "@cf/meta/llama-3.3-70b-instruct-fp8-fast", minVectorScore: env.ASK_MIN_VECTOR_SCORE || "0.6" };
 }

@@ -7,8 +7,11 @@ import { errorBody } from "../errors";
 export const wrongMethod = (app: Hono<AppEnv>) =>
   methodNotAllowed({
     app,
-    onMethodNotAllowed: (c, methods) =>
-      c.json(errorBody("method_not_allowed", `${c.req.method} is not allowed here; use ${methods.join(", ")}.`, c.get("requestId")), 405, {
+    onMethodNotAllowed: (c, methods) => {
+      const edge = c.get("edge");
+      if (edge) edge.errorCode = "method_not_allowed";
+      return c.json(errorBody("method_not_allowed", `${c.req.method} is not allowed here; use ${methods.join(", ")}.`, c.get("requestId")), 405, {
         Allow: methods.join(", "),
-      }),
+      });
+    },
   });

@@ -23,3 +23,14 @@ export function searchDeps(env: GatewayEnv): SearchDeps {
   if (!fusion.ok) throw new ApiError("server_misconfigured", `The server is misconfigured: ${fusion.error}.`);
   return { db: env.DB, index: env.VECTORIZE, embed: workersAiEmbedder(env.AI, model), rerank, fusion: fusion.value };
 }
+
+/** The settings that change a search's results: part of its cache key. */
+export function searchSettings(env: GatewayEnv): Record<string, string> {
+  return {
+    embeddingModel: env.EMBEDDING_MODEL || "@cf/baai/bge-base-en-v1.5",
+    rerankModel: env.RERANK_MODEL || "",
+    fusion: env.HYBRID_FUSION || "",
+    vectorWeight: env.HYBRID_VECTOR_WEIGHT || "",
+    rrfK: env.HYBRID_RRF_K || "",
+  };
+}

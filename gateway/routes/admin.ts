@@ -5,7 +5,7 @@ import { z } from "zod";
 import { type DeadLetter, listDeadLetters } from "../../shared/dead-letters";
 import type { AppEnv } from "../context";
 import { decodeCursor, encodeCursor } from "../cursor";
-import { requireRole } from "../middleware/auth";
+import { requireRole } from "../edge/auth/require-auth";
 import { type ReplayReport, replayDeadLetters } from "../replay";
 import { requireJsonBody } from "../middleware/json-content-type";
 import { validate } from "../validation";

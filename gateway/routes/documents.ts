@@ -105,7 +105,20 @@ export const documents = new Hono<AppEnv>()
   .delete("/:id", validate("param", DocumentParams), async (c) => {
     const doc = await getDocument(c.env.DB, c.get("caller").tenantId, c.req.valid("param").id);
     if (!doc) throw notFound();
-    await purgeDocument({ db: c.env.DB, bucket: c.env.DOCUMENTS, index: c.env.VECTORIZE }, doc);
+    const gate = c.env.TENANT_GATE.get(c.env.TENANT_GATE.idFromName(doc.tenantId));
+    // Cached answers may quote this document: the corpus version must change with it (shared/corpus-gate.ts).
+    try {
+      await gate.corpusChanging(doc.id);
+    } catch (error) {
+      console.error(JSON.stringify({ message: "tenant gate unreachable on delete", requestId: c.get("requestId"), error: String(error) }));
+      throw new ApiError("service_unavailable", "The document cannot be deleted right now; try again shortly.", { "Retry-After": "5" });
+    }
+    try {
+      await purgeDocument({ db: c.env.DB, bucket: c.env.DOCUMENTS, index: c.env.VECTORIZE }, doc);
+    } finally {
+      // A failure here leaves the change open until it times out: uncached, never stale.
+      await gate.corpusChanged(doc.id).catch(() => {});
+    }
     return c.body(null, 204);
   });
 

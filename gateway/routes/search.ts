@@ -2,7 +2,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../context";
-import { searchDeps } from "../retrieval/configure";
+import { openCacheEntry } from "../edge/cache/cache-entry";
+import { searchDeps, searchSettings } from "../retrieval/configure";
 import { search } from "../retrieval/search";
 import type { Degraded, SearchMode, SearchResult } from "../retrieval/types";
 import { MAX_VECTOR_TOP_K } from "../retrieval/vector";
@@ -37,6 +38,8 @@ export const DEGRADED_HEADER = "X-Degraded";
 export const searchRoute = new Hono<AppEnv>().post("/", requireJsonBody, validate("json", SearchBody), async (c) => {
   const started = Date.now();
   const request = c.req.valid("json");
+  const cache = await openCacheEntry<SearchResponse>(c, { route: "POST /v1/search", body: request, settings: searchSettings(c.env) });
+  if (cache.hit) return c.json(cache.hit.value, 200, cache.headers());
   const { hits, degraded } = await search(searchDeps(c.env), c.get("caller").tenantId, request);
   const body: SearchResponse = {
     results: hits.map(({ vectorScore: _, ...result }) => result),
@@ -44,6 +47,8 @@ export const searchRoute = new Hono<AppEnv>().post("/", requireJsonBody, validat
     mode: request.mode,
     degraded: degraded.map((d) => d.part),
   };
+  // A degraded answer is a partial one: served, never cached.
   if (body.degraded.length > 0) c.header(DEGRADED_HEADER, body.degraded.join(", "));
-  return c.json(body);
+  else cache.save(body);
+  return c.json(body, 200, cache.headers());
 });

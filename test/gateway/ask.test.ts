@@ -14,13 +14,16 @@ const BIKES = "# Bicycles\n\nA chain should be cleaned and oiled every 300 kilom
 const askRequest = (tenant: string, body: unknown) =>
   authed(tenant, "/v1/ask", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
 
-/** Calls the gateway app directly with Workers AI wrapped, to watch or break the answer model. */
+/**
+ * Calls the gateway app directly with Workers AI wrapped, to watch or break the answer model.
+ * `no-store`: the cache cannot know the model was swapped, and these tests are about the model.
+ */
 async function askWithAi(tenant: string, body: unknown, wrap: (run: Ai["run"]) => Ai["run"]): Promise<Response> {
   const ai = { run: wrap(((...args: Parameters<Ai["run"]>) => env.AI.run(...args)) as Ai["run"]) } as unknown as Ai; // Only `run` is used by the gateway.
   const request = new Request(`${BASE}/v1/ask`, {
     method: "POST",
     body: JSON.stringify(body),
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token({ tenant })}` },
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store", Authorization: `Bearer ${await token({ tenant })}` },
   });
   return app.fetch(request, { ...env, AI: ai });
 }

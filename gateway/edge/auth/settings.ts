@@ -1,7 +1,7 @@
 // The token rules a deployment chooses, parsed once per set of bindings with
 // zod; a bad value is a server misconfiguration whose message names the setting.
 import { z } from "zod";
-import { ApiError } from "../errors";
+import { ApiError } from "../../errors";
 
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
 const MIN_SECRET_BYTES = 32;
@@ -13,9 +13,12 @@ const optional = z
   .transform((value) => value?.trim() || undefined);
 
 const Settings = z.object({
-  JWT_SECRET: z
-    .string({ error: "is missing" })
-    .refine((secret) => new TextEncoder().encode(secret).byteLength >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`),
+  // Optional only when an identity provider (JWT_JWKS_URL) signs the tokens instead.
+  JWT_SECRET: optional.refine(
+    (secret) => secret === undefined || new TextEncoder().encode(secret).byteLength >= MIN_SECRET_BYTES,
+    `must be at least ${MIN_SECRET_BYTES} bytes`,
+  ),
+  JWT_JWKS_URL: optional,
   JWT_ISSUER: optional,
   JWT_AUDIENCE: optional,
   JWT_MAX_LIFETIME_SECONDS: optional
@@ -23,10 +26,11 @@ const Settings = z.object({
     .pipe(z.number({ error: "must be a number of seconds" }).int("must be a whole number of seconds").positive("must be positive")),
   OPERATOR_TENANT: optional,
   OPERATOR_ISSUER: optional,
-});
+}).refine((value) => value.JWT_SECRET !== undefined || value.JWT_JWKS_URL !== undefined, { path: ["JWT_SECRET"], message: "is missing (set it, or JWT_JWKS_URL)" });
 
 export interface AuthSettings {
-  secret: Uint8Array;
+  /** The HS256 key; undefined when only the identity provider's tokens are accepted. */
+  secret: Uint8Array | undefined;
   issuer: string | undefined;
   audience: string | undefined;
   /** Longest accepted token lifetime: `exp - iat`, or `exp - now` without `iat`. */
@@ -50,7 +54,7 @@ export function authSettings(env: GatewayEnv): AuthSettings {
   }
   const value = result.data;
   const settings: AuthSettings = {
-    secret: new TextEncoder().encode(value.JWT_SECRET),
+    secret: value.JWT_SECRET === undefined ? undefined : new TextEncoder().encode(value.JWT_SECRET),
     issuer: value.JWT_ISSUER,
     audience: value.JWT_AUDIENCE,
     maxLifetimeSeconds: value.JWT_MAX_LIFETIME_SECONDS,

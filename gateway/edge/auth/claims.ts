@@ -2,14 +2,19 @@
 // speaks for, whichever way its signature was checked (shared secret today, a
 // key set later): every rule about claims lives here, not in the verifier.
 import type { JWTHeaderParameters, JWTPayload } from "jose";
-import { err, ok, type Result } from "../../shared/result";
-import type { Caller } from "../context";
+import { err, ok, type Result } from "../../../shared/result";
+import type { Caller } from "../../context";
+import { ApiError } from "../../errors";
 import type { AuthSettings } from "./settings";
 
 // Tenant ids name R2 prefixes and Vectorize namespaces (<= 64 bytes), and are
 // bound to D1 as this exact string: only a string of these characters is one.
 export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const CLOCK_TOLERANCE_SECONDS = 30;
+// The `plan` claim picks a row of rate limits (edge/limits/config.ts).
+const PLAN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export const invalidToken = (message: string) => new ApiError("invalid_token", message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 // RFC 8725 §3.11: explicit typing. Absent is tolerated (most issuers omit it);
 // present, it must say this is a JWT and not some other signed object.
 const JWT_TYPES = new Set(["jwt", "at+jwt"]);
@@ -37,11 +42,13 @@ export function callerFromClaims(
   if (tenantId === undefined || !TENANT_ID.test(tenantId)) {
     return err("The token names no valid tenant (claim `tenant` or `sub`: letters, digits, '.', '_', '-').");
   }
+  const plan = payload["plan"];
+  if (plan !== undefined && (typeof plan !== "string" || !PLAN.test(plan))) return err("The token's `plan` claim must be a short string of letters, digits, '.', '_', '-'.");
   const claimedRole = typeof payload["role"] === "string" ? payload["role"] : "member";
   const operator =
     (settings.operatorTenant !== undefined && tenantId === settings.operatorTenant) ||
     (settings.operatorIssuer !== undefined && payload.iss === settings.operatorIssuer);
   // A tenant's own backend minting `role: admin` must not reach across tenants.
   const role = claimedRole === "admin" && !operator ? "member" : claimedRole;
-  return ok({ tenantId, subject: sub ?? tenantId, role });
+  return ok({ tenantId, subject: sub ?? tenantId, role, plan });
 }
