@@ -17,8 +17,9 @@ export interface Hit<T> extends Stored<T> {
 
 // KV refuses expirations under 60 s.
 const KV_MIN_TTL_SECONDS = 60;
-const syntheticUrl = (key: string) => `https://edge-cache.internal/v1/${key}`;
-const kvKey = (key: string) => `response:${key}`;
+export const syntheticUrl = (key: string) => `https://edge-cache.internal/v1/${key}`;
+export const KV_PREFIX = "response:";
+const kvKey = (key: string) => `${KV_PREFIX}${key}`;
 
 export class ResponseStore {
   constructor(
