@@ -46,6 +46,13 @@ const tenantGate = (scriptName: string): Partial<WorkerOptions> => ({
 });
 
 const migrations = await readD1Migrations("migrations");
+
+/** A test-only worker (no wrangler file), bundled like the others. */
+function fixtureWorker(entry: string, name: string): WorkerOptions {
+  const outfile = `${outdir}/${name}.js`;
+  buildSync({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2023", logLevel: "warning" });
+  return { name, modules: true, scriptPath: outfile, compatibilityDate: "2026-04-20" };
+}
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
 // faults are always set here.
 const localServices = (faults = "") =>
@@ -61,7 +68,10 @@ export default defineConfig({
             remoteBindings: false,
             miniflare: {
               bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
+              // The gateway's outbound fetches (the JWKS of an identity provider) reach a stand-in over HTTP.
+              outboundService: "test-identity-provider",
               workers: [
+                fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"),
                 // One-second retries: a poisoned document reaches the dead letters in seconds.
                 auxiliaryWorker(
                   "wrangler.consumer.toml",

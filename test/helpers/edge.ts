@@ -7,7 +7,8 @@ import worker from "../../gateway/index";
 import { BASE } from "./api";
 import { token, type TokenOptions } from "./tokens";
 
-export type EnvOverrides = Partial<Record<keyof GatewayEnv, unknown>>;
+/** Optional settings without a wrangler default are allowed too. */
+export type EnvOverrides = Partial<Record<keyof GatewayEnv | "JWT_JWKS_COOLDOWN_SECONDS", unknown>>;
 
 export async function edgeFetch(path: string, init: RequestInit = {}, overrides: EnvOverrides = {}): Promise<Response> {
   const ctx = createExecutionContext();
