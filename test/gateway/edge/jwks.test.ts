@@ -112,6 +112,14 @@ describe("JWKS tokens", () => {
     expect(await fetchesOf(kvOnlySet)).toBe(0);
   });
 
+  it("answers 503 with Retry-After, not 401, when the provider's key set cannot be fetched", async () => {
+    const key = await newKey("RS256");
+    const unpublished = `http://idp.test/${newSet()}/jwks`;
+    const response = await list(await sign(key), { JWT_JWKS_URL: unpublished });
+    await expectError(response, 503, "service_unavailable");
+    expect(response.headers.get("Retry-After")).toBe("10");
+  });
+
   describe("rejects attacks with invalid_token", () => {
     it("algorithm confusion: HS256 signed with the provider's public key bytes", async () => {
       const key = await newKey("RS256");
