@@ -105,6 +105,20 @@ describe("response cache", () => {
     expect(await documentIds(afterDelete)).toEqual([tea]);
   });
 
+  it("neither reads nor writes while a corpus change is in progress, and misses once it settles", async () => {
+    const own = uniqueTenant("cache");
+    await ingest(own, TEA, "tea.md");
+    const question = { query: "green tea minutes" };
+    expect((await search(own, question)).headers.get("X-Cache")).toBe("MISS");
+    const gate = env.TENANT_GATE.get(env.TENANT_GATE.idFromName(own));
+    await gate.corpusChanging("doc_00000000000000000000000000000001");
+    expect((await search(own, question)).headers.get("X-Cache")).toBe("BYPASS");
+    expect((await search(own, question)).headers.get("X-Cache")).toBe("BYPASS");
+    await gate.corpusChanged("doc_00000000000000000000000000000001");
+    expect((await search(own, question)).headers.get("X-Cache")).toBe("MISS");
+    expect((await search(own, question)).headers.get("X-Cache")).toBe("HIT; layer=cache-api");
+  });
+
   it("keeps tenants apart: the same question from two tenants gets each its own answer", async () => {
     const other = uniqueTenant("cache");
     const bikes = await ingest(other, BIKES, "bikes.md");
