@@ -3,10 +3,9 @@
 // is one the gateway accepts as what it says (a tenant, or an operator).
 import { mintDevToken } from "../eval/dev-token";
 import { err, ok, type Result } from "../shared/result";
+import { TENANT_ID } from "../shared/tenant-id";
 import type { ScriptHost } from "./host";
 
-// The gateway's tenant rule (gateway auth): it names R2 prefixes and Vectorize namespaces.
-export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ROLES = ["member", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 

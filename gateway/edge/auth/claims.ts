@@ -3,13 +3,11 @@
 // key set later): every rule about claims lives here, not in the verifier.
 import type { JWTHeaderParameters, JWTPayload } from "jose";
 import { err, ok, type Result } from "../../../shared/result";
+import { TENANT_ID } from "../../../shared/tenant-id";
 import type { Caller } from "../../context";
 import { ApiError } from "../../errors";
 import type { AuthSettings } from "./settings";
 
-// Tenant ids name R2 prefixes and Vectorize namespaces (<= 64 bytes), and are
-// bound to D1 as this exact string: only a string of these characters is one.
-export const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const CLOCK_TOLERANCE_SECONDS = 30;
 // The `plan` claim picks a row of rate limits (edge/limits/config.ts).
 const PLAN = /^[A-Za-z0-9._-]{1,64}$/;
