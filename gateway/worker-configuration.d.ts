@@ -7,6 +7,7 @@ interface GatewayEnv {
 	DOCUMENTS: R2Bucket;
 	EMBEDDING_MODEL: string;
 	HYBRID_FUSION: string;
+	HYBRID_NORMALISATION: string;
 	HYBRID_RRF_K: string;
 	HYBRID_VECTOR_WEIGHT: string;
 	INGEST_QUEUE: Queue;
