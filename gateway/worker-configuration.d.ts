@@ -12,6 +12,7 @@ interface GatewayEnv {
 	EDGE_CACHE: KVNamespace;
 	EMBEDDING_MODEL: string;
 	HYBRID_FUSION: string;
+	HYBRID_NORMALISATION: string;
 	HYBRID_RRF_K: string;
 	HYBRID_VECTOR_WEIGHT: string;
 	INGEST_QUEUE: Queue;

@@ -18,6 +18,7 @@ export function searchDeps(env: GatewayEnv): SearchDeps {
   const fusion = parseFusionSettings({
     HYBRID_FUSION: env.HYBRID_FUSION,
     HYBRID_VECTOR_WEIGHT: env.HYBRID_VECTOR_WEIGHT,
+    HYBRID_NORMALISATION: env.HYBRID_NORMALISATION,
     HYBRID_RRF_K: env.HYBRID_RRF_K,
   });
   if (!fusion.ok) throw new ApiError("server_misconfigured", `The server is misconfigured: ${fusion.error}.`);

@@ -3,8 +3,9 @@
 // that only one of them ranks a little higher. (Order only, not scores: the
 // constants may change.)
 import { describe, expect, it } from "vitest";
-import { convexCombination, fuse, minMaxNormalised, reciprocalRankFusion } from "../../gateway/retrieval/fusion";
+import { convexCombination, fuse, reciprocalRankFusion } from "../../gateway/retrieval/fusion";
 import { DEFAULT_FUSION, parseFusionSettings } from "../../gateway/retrieval/fusion-settings";
+import { minMaxNormalised, theoreticalMinMaxNormalised } from "../../gateway/retrieval/normalisation";
 
 const list = (...ids: string[]) => ids.map((id, i) => ({ id, score: 1 - i / 10 }));
 
@@ -41,6 +42,52 @@ describe("min-max normalisation", () => {
     expect(minMaxNormalised([{ id: "a", score: 0.3 }])).toEqual([{ id: "a", score: 1 }]);
     expect(minMaxNormalised([{ id: "a", score: 2 }, { id: "b", score: 2 }]).map((r) => r.score)).toEqual([1, 1]);
     expect(minMaxNormalised([])).toEqual([]);
+  });
+});
+
+describe("theoretical min-max normalisation", () => {
+  it("maps scores between the score's floor (0) and the list's best (1)", () => {
+    expect(theoreticalMinMaxNormalised([{ id: "a", score: 0.5 }, { id: "b", score: 0.2 }], -1)).toEqual([
+      { id: "a", score: 1 },
+      { id: "b", score: 1.2 / 1.5 },
+    ]);
+    expect(theoreticalMinMaxNormalised([{ id: "a", score: 8 }, { id: "b", score: 2 }], 0)).toEqual([
+      { id: "a", score: 1 },
+      { id: "b", score: 0.25 },
+    ]);
+  });
+
+  it("gives a chunk the same value however deep the list was cut, which min-max does not", () => {
+    const top = [{ id: "a", score: 9 }, { id: "b", score: 6 }, { id: "c", score: 4 }];
+    const deeper = [...top, { id: "d", score: 1 }];
+    const value = (list: { id: string; score: number }[], id: string) => list.find((r) => r.id === id)?.score;
+    expect(value(theoreticalMinMaxNormalised(deeper, 0), "b")).toBe(value(theoreticalMinMaxNormalised(top, 0), "b"));
+    expect(value(minMaxNormalised(deeper), "b")).not.toBe(value(minMaxNormalised(top), "b"));
+  });
+
+  it("never goes below 0 for a score under the floor, nor divides by zero when the best is the floor", () => {
+    expect(theoreticalMinMaxNormalised([{ id: "a", score: 0.4 }, { id: "b", score: -1.5 }], -1)).toEqual([
+      { id: "a", score: 1 },
+      { id: "b", score: 0 },
+    ]);
+    expect(theoreticalMinMaxNormalised([{ id: "a", score: 0 }, { id: "b", score: 0 }], 0)).toEqual([
+      { id: "a", score: 0 },
+      { id: "b", score: 0 },
+    ]);
+    expect(theoreticalMinMaxNormalised([], 0)).toEqual([]);
+  });
+
+  it("is what fuse() uses with normalisation tmm: cosine from -1, BM25 from 0", () => {
+    const vector = [{ id: "v1", score: 0.5 }, { id: "both", score: 0.2 }];
+    const keyword = [{ id: "k1", score: 10 }, { id: "both", score: 5 }];
+    const settings = { method: "convex", vectorWeight: 0.5, normalisation: "tmm", rrfK: 60 } as const;
+    const score = Object.fromEntries(fuse(vector, keyword, settings).map((r) => [r.id, r.score]));
+    expect(score.both).toBeCloseTo(0.5 * (1.2 / 1.5) + 0.5 * 0.5);
+    expect(score.v1).toBeCloseTo(0.5);
+    expect(score.k1).toBeCloseTo(0.5);
+    // Min-max puts each list's last chunk at 0, level with what the list did not find.
+    const minmax = Object.fromEntries(fuse(vector, keyword, { ...settings, normalisation: "minmax" }).map((r) => [r.id, r.score]));
+    expect(minmax.both).toBeCloseTo(0);
   });
 });
 
@@ -97,21 +144,24 @@ describe("weighted reciprocal rank fusion", () => {
   it("is the method fuse() uses with method rrf", () => {
     const vector = [{ id: "a", score: 0.9 }, { id: "b", score: 0.1 }];
     const keyword = [{ id: "b", score: 3 }, { id: "c", score: 1 }];
-    expect(ids(fuse(vector, keyword, { method: "rrf", vectorWeight: 0.5, rrfK: 60 }))).toEqual(["b", "a", "c"]);
+    expect(ids(fuse(vector, keyword, { method: "rrf", vectorWeight: 0.5, normalisation: "minmax", rrfK: 60 }))).toEqual(["b", "a", "c"]);
   });
 });
 
 describe("fusion settings", () => {
-  it("defaults to a convex combination with equal weights when nothing is set", () => {
+  it("defaults to a min-max convex combination, vector weight 0.56, when nothing is set", () => {
     expect(parseFusionSettings({})).toEqual({ ok: true, value: DEFAULT_FUSION });
-    expect(parseFusionSettings({ HYBRID_FUSION: "", HYBRID_VECTOR_WEIGHT: " ", HYBRID_RRF_K: "" })).toEqual({ ok: true, value: DEFAULT_FUSION });
-    expect(DEFAULT_FUSION).toEqual({ method: "convex", vectorWeight: 0.5, rrfK: 60 });
+    expect(parseFusionSettings({ HYBRID_FUSION: "", HYBRID_VECTOR_WEIGHT: " ", HYBRID_NORMALISATION: "", HYBRID_RRF_K: "" })).toEqual({
+      ok: true,
+      value: DEFAULT_FUSION,
+    });
+    expect(DEFAULT_FUSION).toEqual({ method: "convex", vectorWeight: 0.56, normalisation: "minmax", rrfK: 60 });
   });
 
-  it("parses the three settings", () => {
-    expect(parseFusionSettings({ HYBRID_FUSION: "rrf", HYBRID_VECTOR_WEIGHT: "0.7", HYBRID_RRF_K: "20" })).toEqual({
+  it("parses the four settings", () => {
+    expect(parseFusionSettings({ HYBRID_FUSION: "rrf", HYBRID_VECTOR_WEIGHT: "0.7", HYBRID_NORMALISATION: "tmm", HYBRID_RRF_K: "20" })).toEqual({
       ok: true,
-      value: { method: "rrf", vectorWeight: 0.7, rrfK: 20 },
+      value: { method: "rrf", vectorWeight: 0.7, normalisation: "tmm", rrfK: 20 },
     });
   });
 
@@ -121,6 +171,7 @@ describe("fusion settings", () => {
       [{ HYBRID_VECTOR_WEIGHT: "1.5" }, "HYBRID_VECTOR_WEIGHT"],
       [{ HYBRID_VECTOR_WEIGHT: "half" }, "HYBRID_VECTOR_WEIGHT"],
       [{ HYBRID_RRF_K: "0" }, "HYBRID_RRF_K"],
+      [{ HYBRID_NORMALISATION: "zscore" }, "HYBRID_NORMALISATION"],
     ] as const) {
       const parsed = parseFusionSettings(vars);
       expect(parsed.ok).toBe(false);
