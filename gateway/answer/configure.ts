@@ -31,6 +31,6 @@ function misconfigured(problem: string): never {
 }
 
 /** The settings that change an answer: part of its cache key. */
-export function askSettings(env: GatewayEnv): Record<string, string> {
+export function askSettings(env: GatewayEnv): Record<string, string | number> {
   return { ...searchSettings(env), answerModel: env.ANSWER_MODEL || "@cf/meta/llama-3.3-70b-instruct-fp8-fast", minVectorScore: env.ASK_MIN_VECTOR_SCORE || "0.6" };
 }

@@ -25,13 +25,14 @@ export function searchDeps(env: GatewayEnv): SearchDeps {
   return { db: env.DB, index: env.VECTORIZE, embed: workersAiEmbedder(env.AI, model), rerank, fusion: fusion.value };
 }
 
-/** The settings that change a search's results: part of its cache key. */
-export function searchSettings(env: GatewayEnv): Record<string, string> {
+/**
+ * The settings that change a search's results: part of its cache key. The
+ * fusion part is the parsed settings themselves, so a new one cannot be left out.
+ */
+export function searchSettings(env: GatewayEnv): Record<string, string | number> {
   return {
     embeddingModel: env.EMBEDDING_MODEL || "@cf/baai/bge-base-en-v1.5",
     rerankModel: env.RERANK_MODEL || "",
-    fusion: env.HYBRID_FUSION || "",
-    vectorWeight: env.HYBRID_VECTOR_WEIGHT || "",
-    rrfK: env.HYBRID_RRF_K || "",
+    ...searchDeps(env).fusion,
   };
 }

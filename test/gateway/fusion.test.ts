@@ -2,7 +2,10 @@
 // fusion rewards agreement: a chunk both retrievers find ranks above chunks
 // that only one of them ranks a little higher. (Order only, not scores: the
 // constants may change.)
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { askSettings } from "../../gateway/answer/configure";
+import { searchSettings } from "../../gateway/retrieval/configure";
 import { convexCombination, fuse, reciprocalRankFusion } from "../../gateway/retrieval/fusion";
 import { DEFAULT_FUSION, parseFusionSettings } from "../../gateway/retrieval/fusion-settings";
 import { minMaxNormalised, theoreticalMinMaxNormalised } from "../../gateway/retrieval/normalisation";
@@ -177,5 +180,21 @@ describe("fusion settings", () => {
       expect(parsed.ok).toBe(false);
       if (!parsed.ok) expect(parsed.error).toContain(name);
     }
+  });
+});
+
+describe("fusion settings in the cache key", () => {
+  // Everything that changes a search's order must change the settings its cached answer is keyed on.
+  const base = { ...env, HYBRID_FUSION: "convex", HYBRID_VECTOR_WEIGHT: "0.56", HYBRID_NORMALISATION: "minmax", HYBRID_RRF_K: "60" };
+  it.each([
+    ["HYBRID_FUSION", "rrf"],
+    ["HYBRID_VECTOR_WEIGHT", "0.3"],
+    ["HYBRID_NORMALISATION", "tmm"],
+    ["HYBRID_RRF_K", "20"],
+    ["EMBEDDING_MODEL", "@cf/baai/bge-large-en-v1.5"],
+    ["RERANK_MODEL", "@cf/baai/bge-reranker-base"],
+  ] as const)("changes with %s", (name, value) => {
+    expect(searchSettings({ ...base, [name]: value })).not.toEqual(searchSettings(base));
+    expect(askSettings({ ...base, [name]: value })).not.toEqual(askSettings(base));
   });
 });
