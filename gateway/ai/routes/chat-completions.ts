@@ -1,0 +1,176 @@
+// POST /v1/chat/completions: OpenAI's chat API, served by the model the
+// routing plan picks, down its fallback chain; whole, or as server-sent
+// chat.completion.chunk events ending with `data: [DONE]`.
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../context";
+import { type ChatRequest, ChatRequestSchema } from "../chat-request";
+import { aiDeps } from "../configure";
+import { type ChainDeps, type Served } from "../fallback";
+import { runChain } from "../fallback";
+import type { ChatModel } from "../models";
+import { invalidParam, modelsUnavailable, OpenAiError } from "../openai-error";
+import type { ChatCompletionChunk, Usage } from "../openai-types";
+import { parseBody } from "../parse-body";
+import { type Plan, planChat } from "../plan";
+import type { ChatStream, ProviderFailure } from "../providers/provider";
+import { recordCall, recordRequest } from "../record";
+import { experimentHeader, routeHeader } from "../route-header";
+import { SSE_DONE, sseEvent } from "../sse";
+import { estimateUsage } from "../usage-estimate";
+
+const RETRY_AFTER_SECONDS = 10;
+
+export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
+  const request = await parseBody(c, ChatRequestSchema);
+  if (request.stream_options && !request.stream) throw invalidParam("stream_options", "stream_options is only allowed when stream is true.");
+  const deps = aiDeps(c.env);
+  const caller = c.get("caller");
+  const plan = await planChat({
+    request,
+    config: deps.config,
+    complexityHint: c.req.header("X-Complexity"),
+    userKey: `${caller.tenantId}\u0000${request.user ?? caller.subject}`,
+    openAiConfigured: deps.clients.openai !== undefined,
+  });
+  const call = callRecorder(c, plan, request.stream === true);
+  const chain: ChainDeps = {
+    clients: deps.clients,
+    breaker: deps.config.breaker,
+    onFailure: (model, latencyMs, failure) => call(model, latencyMs, { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, false, "failed", failure, false),
+  };
+  const signal = c.req.raw.signal;
+
+  if (!request.stream) {
+    const served = await runChain(chain, plan.chain, (client, model) => client.complete({ model, request, signal }));
+    if (!served.ok) throw refusal(c, plan, served);
+    const { completion, estimated } = served.value;
+    call(served.model, served.latencyMs, completion.usage, estimated, "ok", undefined);
+    c.header("X-Model-Route", routeHeader(plan, served.model, served.attempts));
+    for (const [name, value] of Object.entries(experimentHeader(plan))) c.header(name, value);
+    return c.json(completion);
+  }
+
+  const started = Date.now();
+  const served = await runChain(chain, plan.chain, (client, model) => client.stream({ model, request, signal }));
+  if (!served.ok) throw refusal(c, plan, served);
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  c.executionCtx.waitUntil(
+    pump(served.value, writable.getWriter(), request).then(({ usage, estimated, outcome, failure }) =>
+      call(served.model, Date.now() - started, usage, estimated, outcome, failure),
+    ),
+  );
+  return c.body(readable, 200, {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Model-Route": routeHeader(plan, served.model, served.attempts),
+    ...experimentHeader(plan),
+  });
+});
+
+/** The 503 (or the model's 400) once no model served; also logged as a failed request. */
+function refusal(c: Context<AppEnv>, plan: Plan, served: Extract<Served<unknown>, { ok: false }>): OpenAiError {
+  recordRequest(c, { ...requestFields(plan, undefined), status: "error", latencyMs: 0, inputTokens: 0, outputTokens: 0 });
+  const headers = { "X-Model-Route": routeHeader(plan, undefined, served.attempts) };
+  if (served.failure.kind === "bad_request") {
+    return new OpenAiError(400, "invalid_request_error", "invalid_request", `The model refused the request: ${served.failure.message}`, served.failure.param ?? null, headers);
+  }
+  const unavailable = modelsUnavailable(RETRY_AFTER_SECONDS);
+  return new OpenAiError(503, unavailable.type, unavailable.code, unavailable.message, null, { ...unavailable.headers, ...headers });
+}
+
+function requestFields(plan: Plan, model: ChatModel | undefined) {
+  return {
+    kind: "chat" as const,
+    model: model?.id ?? null,
+    provider: model?.provider ?? null,
+    route: plan.complexity,
+    experiment: plan.assignment?.experiment ?? null,
+    variant: plan.assignment?.variant ?? null,
+  };
+}
+
+/** Reports each provider call, and writes the request-log row for the one that served. */
+function callRecorder(c: Context<AppEnv>, plan: Plan, stream: boolean) {
+  return (model: ChatModel, latencyMs: number, usage: Usage, estimated: boolean, outcome: StreamEnd["outcome"], failure: ProviderFailure | undefined, final = true) => {
+    recordCall({
+      requestId: c.get("requestId"),
+      tenantId: c.get("caller").tenantId,
+      kind: "chat",
+      provider: model.provider,
+      model: model.id,
+      stream,
+      experiment: plan.assignment?.experiment ?? null,
+      variant: plan.assignment?.variant ?? null,
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+      tokensEstimated: estimated,
+      latencyMs,
+      outcome,
+      failure: failure?.kind ?? null,
+    });
+    // Failed attempts in the chain are not the request's end; refusal() logs a request no model served.
+    if (!final) return;
+    recordRequest(c, {
+      ...requestFields(plan, model),
+      status: outcome === "ok" ? "ok" : "error",
+      latencyMs,
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+    });
+  };
+}
+
+interface StreamEnd {
+  usage: Usage;
+  estimated: boolean;
+  outcome: "ok" | "failed" | "cancelled";
+  failure: ProviderFailure | undefined;
+}
+
+/** Copies the chunks to the client; a client that leaves cancels the upstream, an upstream that fails ends the stream with an error event. */
+async function pump(stream: ChatStream, writer: WritableStreamDefaultWriter<Uint8Array>, request: ChatRequest): Promise<StreamEnd> {
+  const includeUsage = request.stream_options?.include_usage === true;
+  let text = "";
+  let last: ChatCompletionChunk | undefined;
+  let end: Pick<StreamEnd, "outcome" | "failure"> = { outcome: "ok", failure: undefined };
+  for (;;) {
+    let next: IteratorResult<ChatCompletionChunk>;
+    try {
+      next = await stream.chunks.next();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      end = { outcome: "failed", failure: { kind: "error", message, param: null } };
+      console.error("ai stream failed", { message: message.slice(0, 300) });
+      await writer.write(sseEvent(new OpenAiError(500, "api_error", "stream_failed", "The model failed while streaming its answer.").body())).catch(() => {});
+      break;
+    }
+    if (next.done) break;
+    const chunk = next.value;
+    last = chunk;
+    for (const choice of chunk.choices) {
+      text += choice.delta.content ?? "";
+      for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
+    }
+    const { usage: _usage, ...bare } = chunk;
+    try {
+      await writer.write(sseEvent(includeUsage ? { ...chunk, usage: null } : bare));
+    } catch {
+      // The client went away: stop the upstream generation.
+      end = { outcome: "cancelled", failure: undefined };
+      await stream.chunks.return(undefined).catch(() => {});
+      break;
+    }
+  }
+  const reported = stream.usage();
+  const usage = reported ?? estimateUsage(request.messages, text);
+  if (end.outcome === "ok") {
+    try {
+      if (includeUsage && last) await writer.write(sseEvent({ ...last, choices: [], usage }));
+      await writer.write(SSE_DONE);
+    } catch {
+      end = { outcome: "cancelled", failure: undefined };
+    }
+  }
+  await writer.close().catch(() => {});
+  return { usage, estimated: reported === undefined, ...end };
+}
