@@ -39,8 +39,8 @@ export class LocalAI extends WorkerEntrypoint<LocalServicesEnv> {
   async run(model: string, inputs: unknown, _options?: unknown): Promise<LocalAIOutput> {
     const task = taskFor(model, inputs);
     const faults = parseFaults(this.env.LOCAL_AI_FAULTS);
-    if (drawSlowdown(faults, task.texts)) await new Promise((resolve) => setTimeout(resolve, Number(this.env.LOCAL_AI_SLOW_MS || "10000")));
-    const fault = drawFault(faults, task.texts);
+    if (drawSlowdown(faults, task.texts, model)) await new Promise((resolve) => setTimeout(resolve, Number(this.env.LOCAL_AI_SLOW_MS || "10000")));
+    const fault = drawFault(faults, task.texts, Math.random, model);
     if (fault) throw fault;
     return task.run();
   }

@@ -22,49 +22,63 @@ interface State {
   trialInFlight: boolean;
 }
 
-const states = new Map<Provider, State>();
+export class CircuitBreakers {
+  readonly #states = new Map<Provider, State>();
 
-const stateOf = (provider: Provider): State => {
-  let state = states.get(provider);
-  if (!state) {
-    state = { consecutiveFailures: 0, openedAt: undefined, trialInFlight: false };
-    states.set(provider, state);
+  constructor(
+    private readonly settings: () => BreakerSettings,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  state(provider: Provider): BreakerState {
+    const { openedAt } = this.#of(provider);
+    if (openedAt === undefined) return "closed";
+    return this.clock() - openedAt >= this.settings().cooldownMs ? "half-open" : "open";
   }
-  return state;
-};
 
-export function breakerState(provider: Provider, settings: BreakerSettings, now = Date.now()): BreakerState {
-  const state = stateOf(provider);
-  if (state.openedAt === undefined) return "closed";
-  return now - state.openedAt >= settings.cooldownMs ? "half-open" : "open";
+  /** Whether a call may go to the provider now; when half-open, one trial at a time. */
+  admit(provider: Provider): boolean {
+    const current = this.state(provider);
+    if (current === "closed") return true;
+    if (current === "open") return false;
+    const state = this.#of(provider);
+    if (state.trialInFlight) return false;
+    state.trialInFlight = true;
+    return true;
+  }
+
+  success(provider: Provider): void {
+    this.#states.set(provider, { consecutiveFailures: 0, openedAt: undefined, trialInFlight: false });
+  }
+
+  failure(provider: Provider): void {
+    const state = this.#of(provider);
+    state.consecutiveFailures += 1;
+    if (state.trialInFlight || state.consecutiveFailures >= this.settings().failures) state.openedAt = this.clock();
+    state.trialInFlight = false;
+  }
+
+  /** An admitted call that decided nothing (the caller's own bad request): frees a half-open trial. */
+  neutral(provider: Provider): void {
+    this.#of(provider).trialInFlight = false;
+  }
+
+  #of(provider: Provider): State {
+    let state = this.#states.get(provider);
+    if (!state) {
+      state = { consecutiveFailures: 0, openedAt: undefined, trialInFlight: false };
+      this.#states.set(provider, state);
+    }
+    return state;
+  }
 }
 
-/** Whether a call may go to the provider now; in half-open, only one trial at a time. */
-export function admit(provider: Provider, settings: BreakerSettings, now = Date.now()): boolean {
-  const current = breakerState(provider, settings, now);
-  if (current === "closed") return true;
-  if (current === "open") return false;
-  const state = stateOf(provider);
-  if (state.trialInFlight) return false;
-  state.trialInFlight = true;
-  return true;
-}
+let current: BreakerSettings = { failures: 5, cooldownMs: 30_000 };
 
-export function recordSuccess(provider: Provider): void {
-  const state = stateOf(provider);
-  state.consecutiveFailures = 0;
-  state.openedAt = undefined;
-  state.trialInFlight = false;
-}
+/** The isolate's breakers; their settings follow the latest parsed configuration. */
+export const breakers = new CircuitBreakers(() => current);
 
-export function recordFailure(provider: Provider, settings: BreakerSettings, now = Date.now()): void {
-  const state = stateOf(provider);
-  state.consecutiveFailures += 1;
-  if (state.trialInFlight || state.consecutiveFailures >= settings.failures) state.openedAt = now;
-  state.trialInFlight = false;
-}
-
-/** A call that was admitted but decided nothing (the caller's own bad request): release a half-open trial. */
-export function recordNeutral(provider: Provider): void {
-  stateOf(provider).trialInFlight = false;
+export function useBreakerSettings(settings: BreakerSettings): CircuitBreakers {
+  current = settings;
+  return breakers;
 }

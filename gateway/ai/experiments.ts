@@ -38,6 +38,9 @@ export interface Assignment {
   model: string | undefined;
 }
 
+/** Who is assigned: the same tenant and user always land in the same variant. */
+export const userKey = (tenantId: string, user: string) => `${tenantId}\u0000${user}`;
+
 /** The first enabled experiment covering this routing class, and the caller's variant in it. */
 export async function assign(experiments: readonly Experiment[], complexity: Complexity, userKey: string): Promise<Assignment | undefined> {
   const experiment = experiments.find((e) => e.enabled && e.routes.includes(complexity));

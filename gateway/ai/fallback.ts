@@ -4,7 +4,7 @@
 // stream has started it belongs to its model: streams are only handed over
 // after the provider accepted the call, and never restarted elsewhere.
 import type { Result } from "../../shared/result";
-import { admit, type BreakerSettings, recordFailure, recordNeutral, recordSuccess } from "./breaker";
+import type { CircuitBreakers } from "./breaker";
 import type { ChatModel } from "./models";
 import type { FailureKind, ProviderClient, ProviderFailure } from "./providers/provider";
 
@@ -19,7 +19,7 @@ export type Served<T> = { ok: true; model: ChatModel; value: T; latencyMs: numbe
 
 export interface ChainDeps {
   clients: Partial<Record<ChatModel["provider"], ProviderClient>>;
-  breaker: BreakerSettings;
+  breakers: CircuitBreakers;
   /** Called for each provider call that failed (the caller records the one that served, with its usage). */
   onFailure(model: ChatModel, latencyMs: number, failure: ProviderFailure): void;
 }
@@ -37,7 +37,7 @@ export async function runChain<T>(
       attempts.push({ model: model.id, failure: "not_configured", latencyMs: 0 });
       continue;
     }
-    if (!admit(model.provider, deps.breaker)) {
+    if (!deps.breakers.admit(model.provider)) {
       attempts.push({ model: model.id, failure: "breaker_open", latencyMs: 0 });
       continue;
     }
@@ -45,16 +45,16 @@ export async function runChain<T>(
     const result = await call(client, model);
     const latencyMs = Date.now() - started;
     if (result.ok) {
-      recordSuccess(model.provider);
+      deps.breakers.success(model.provider);
       return { ok: true, model, value: result.value, latencyMs, attempts };
     }
     deps.onFailure(model, latencyMs, result.error);
     attempts.push({ model: model.id, failure: result.error.kind, latencyMs });
     if (result.error.kind === "bad_request") {
-      recordNeutral(model.provider);
+      deps.breakers.neutral(model.provider);
       return { ok: false, failure: result.error, attempts };
     }
-    recordFailure(model.provider, deps.breaker);
+    deps.breakers.failure(model.provider);
     last = result.error;
   }
   return { ok: false, failure: last, attempts };

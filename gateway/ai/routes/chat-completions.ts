@@ -3,20 +3,20 @@
 // chat.completion.chunk events ending with `data: [DONE]`.
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../context";
-import { type ChatRequest, ChatRequestSchema } from "../chat-request";
+import { ChatRequestSchema } from "../chat-request";
 import { aiDeps } from "../configure";
+import { userKey } from "../experiments";
 import { type ChainDeps, type Served } from "../fallback";
 import { runChain } from "../fallback";
 import type { ChatModel } from "../models";
 import { invalidParam, modelsUnavailable, OpenAiError } from "../openai-error";
-import type { ChatCompletionChunk, Usage } from "../openai-types";
+import type { Usage } from "../openai-types";
 import { parseBody } from "../parse-body";
 import { type Plan, planChat } from "../plan";
-import type { ChatStream, ProviderFailure } from "../providers/provider";
+import type { ProviderFailure } from "../providers/provider";
 import { recordCall, recordRequest } from "../record";
 import { experimentHeader, routeHeader } from "../route-header";
-import { SSE_DONE, sseEvent } from "../sse";
-import { estimateUsage } from "../usage-estimate";
+import { pump, type StreamEnd } from "../stream-response";
 
 const RETRY_AFTER_SECONDS = 10;
 
@@ -29,13 +29,13 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     request,
     config: deps.config,
     complexityHint: c.req.header("X-Complexity"),
-    userKey: `${caller.tenantId}\u0000${request.user ?? caller.subject}`,
+    userKey: userKey(caller.tenantId, request.user ?? caller.subject),
     openAiConfigured: deps.clients.openai !== undefined,
   });
   const call = callRecorder(c, plan, request.stream === true);
   const chain: ChainDeps = {
     clients: deps.clients,
-    breaker: deps.config.breaker,
+    breakers: deps.breakers,
     onFailure: (model, latencyMs, failure) => call(model, latencyMs, { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, false, "failed", failure, false),
   };
   const signal = c.req.raw.signal;
@@ -118,59 +118,4 @@ function callRecorder(c: Context<AppEnv>, plan: Plan, stream: boolean) {
       outputTokens: usage.completion_tokens,
     });
   };
-}
-
-interface StreamEnd {
-  usage: Usage;
-  estimated: boolean;
-  outcome: "ok" | "failed" | "cancelled";
-  failure: ProviderFailure | undefined;
-}
-
-/** Copies the chunks to the client; a client that leaves cancels the upstream, an upstream that fails ends the stream with an error event. */
-async function pump(stream: ChatStream, writer: WritableStreamDefaultWriter<Uint8Array>, request: ChatRequest): Promise<StreamEnd> {
-  const includeUsage = request.stream_options?.include_usage === true;
-  let text = "";
-  let last: ChatCompletionChunk | undefined;
-  let end: Pick<StreamEnd, "outcome" | "failure"> = { outcome: "ok", failure: undefined };
-  for (;;) {
-    let next: IteratorResult<ChatCompletionChunk>;
-    try {
-      next = await stream.chunks.next();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      end = { outcome: "failed", failure: { kind: "error", message, param: null } };
-      console.error("ai stream failed", { message: message.slice(0, 300) });
-      await writer.write(sseEvent(new OpenAiError(500, "api_error", "stream_failed", "The model failed while streaming its answer.").body())).catch(() => {});
-      break;
-    }
-    if (next.done) break;
-    const chunk = next.value;
-    last = chunk;
-    for (const choice of chunk.choices) {
-      text += choice.delta.content ?? "";
-      for (const call of choice.delta.tool_calls ?? []) text += (call.function?.name ?? "") + (call.function?.arguments ?? "");
-    }
-    const { usage: _usage, ...bare } = chunk;
-    try {
-      await writer.write(sseEvent(includeUsage ? { ...chunk, usage: null } : bare));
-    } catch {
-      // The client went away: stop the upstream generation.
-      end = { outcome: "cancelled", failure: undefined };
-      await stream.chunks.return(undefined).catch(() => {});
-      break;
-    }
-  }
-  const reported = stream.usage();
-  const usage = reported ?? estimateUsage(request.messages, text);
-  if (end.outcome === "ok") {
-    try {
-      if (includeUsage && last) await writer.write(sseEvent({ ...last, choices: [], usage }));
-      await writer.write(SSE_DONE);
-    } catch {
-      end = { outcome: "cancelled", failure: undefined };
-    }
-  }
-  await writer.close().catch(() => {});
-  return { usage, estimated: reported === undefined, ...end };
 }

@@ -6,7 +6,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { estimateTokens } from "../../../shared/token-estimate";
 import type { AppEnv } from "../../context";
-import { admit, recordFailure, recordNeutral, recordSuccess } from "../breaker";
 import { aiDeps } from "../configure";
 import { findEmbeddingModel } from "../models";
 import { invalidParam, modelNotFound, modelsUnavailable, OpenAiError, unsupportedParam } from "../openai-error";
@@ -44,8 +43,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     if (!model.shortenable) throw unsupportedParam("dimensions", model.id);
     if (request.dimensions > model.dimensions) throw invalidParam("dimensions", `dimensions must be at most ${model.dimensions} for ${model.id}.`);
   }
-  const breaker = deps.config.breaker;
-  if (!admit(model.provider, breaker)) throw modelsUnavailable(10);
+  const { breakers } = deps;
+  if (!breakers.admit(model.provider)) throw modelsUnavailable(10);
 
   const started = Date.now();
   const result = await client.embed({ model, input, dimensions: request.dimensions, signal: c.req.raw.signal });
@@ -71,13 +70,13 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   if (!result.ok) {
     recordRequest(c, { ...row, status: "error", inputTokens: 0 });
     if (result.error.kind === "bad_request") {
-      recordNeutral(model.provider);
+      breakers.neutral(model.provider);
       throw new OpenAiError(400, "invalid_request_error", "invalid_request", `The model refused the request: ${result.error.message}`, result.error.param ?? null);
     }
-    recordFailure(model.provider, breaker);
+    breakers.failure(model.provider);
     throw modelsUnavailable(10);
   }
-  recordSuccess(model.provider);
+  breakers.success(model.provider);
   recordRequest(c, { ...row, status: "ok", inputTokens: promptTokens });
   return c.json<EmbeddingsResponse>({
     object: "list",
