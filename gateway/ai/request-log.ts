@@ -62,20 +62,27 @@ interface VariantRow {
   feedback_mean: number | null;
 }
 
-export async function experimentReport(db: D1Database, since: number): Promise<ExperimentReport[]> {
+export interface ReportFilter {
+  since: number;
+  /** One tenant's requests only. */
+  tenantId: string | undefined;
+}
+
+export async function experimentReport(db: D1Database, filter: ReportFilter): Promise<ExperimentReport[]> {
+  const tenant = filter.tenantId ?? null;
   const { results } = await db
     .prepare(
       `SELECT experiment, variant, COUNT(*) AS requests, SUM(status = 'error') AS errors,
               SUM(input_tokens) AS input, SUM(output_tokens) AS output,
               COUNT(feedback_score) AS feedback_count, AVG(feedback_score) AS feedback_mean
-       FROM ai_requests WHERE experiment IS NOT NULL AND created_at >= ?
+       FROM ai_requests WHERE experiment IS NOT NULL AND created_at >= ?1 AND (?2 IS NULL OR tenant_id = ?2)
        GROUP BY experiment, variant ORDER BY experiment, variant`,
     )
-    .bind(since)
+    .bind(filter.since, tenant)
     .all<VariantRow>();
   const reports = new Map<string, ExperimentReport>();
   for (const row of results) {
-    const [p50, p95] = await Promise.all([percentile(db, row, since, 0.5), percentile(db, row, since, 0.95)]);
+    const [p50, p95] = await Promise.all([percentile(db, row, filter, 0.5), percentile(db, row, filter, 0.95)]);
     const report = reports.get(row.experiment) ?? { experiment: row.experiment, variants: [] };
     report.variants.push({
       variant: row.variant,
@@ -91,16 +98,16 @@ export async function experimentReport(db: D1Database, since: number): Promise<E
 }
 
 /** Nearest-rank percentile of successful requests' latency, read off the index. */
-async function percentile(db: D1Database, row: VariantRow, since: number, p: number): Promise<number | null> {
+async function percentile(db: D1Database, row: VariantRow, filter: ReportFilter, p: number): Promise<number | null> {
   const ok = row.requests - row.errors;
   if (ok === 0) return null;
   const offset = Math.max(0, Math.ceil(p * ok) - 1);
   const found = await db
     .prepare(
-      `SELECT latency_ms FROM ai_requests WHERE experiment = ? AND variant = ? AND status = 'ok' AND created_at >= ?
-       ORDER BY latency_ms LIMIT 1 OFFSET ?`,
+      `SELECT latency_ms FROM ai_requests WHERE experiment = ?1 AND variant = ?2 AND status = 'ok' AND created_at >= ?3 AND (?4 IS NULL OR tenant_id = ?4)
+       ORDER BY latency_ms LIMIT 1 OFFSET ?5`,
     )
-    .bind(row.experiment, row.variant, since, offset)
+    .bind(row.experiment, row.variant, filter.since, filter.tenantId ?? null, offset)
     .first<{ latency_ms: number }>();
   return found?.latency_ms ?? null;
 }
