@@ -106,6 +106,10 @@ describe("fallback down the chain", () => {
     expect(response.status).toBe(400);
     expect(route(response).fallback).toBe(`${LARGE}:bad_request`);
     expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", message: expect.stringContaining("context window") } });
+    // Routed too: the first model's refusal ends the chain although others follow it.
+    const routed = await chatRequest(tenant, simple("word ".repeat(100_000)), { "X-Complexity": "simple" });
+    expect(routed.status).toBe(400);
+    expect(route(routed)).toMatchObject({ class: "simple", reason: "hint", fallback: `${SIMPLE_MODEL}:bad_request` });
   });
 });
 
