@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ChatRequestSchema } from "../../../gateway/ai/chat-request";
 import { classify, RoutingRuleSchema } from "../../../gateway/ai/routing-rule";
 import { ask, chatRequest, route } from "../../helpers/chat";
+import { userInVariant } from "../../helpers/experiments";
 import { uniqueTenant } from "../../helpers/tokens";
 
 const rule = RoutingRuleSchema.parse({});
@@ -68,12 +69,13 @@ describe("routing real requests", () => {
   });
 
   it("skips chain models that cannot honour a parameter (stop on auto goes to a model that takes it)", async () => {
-    const response = await chatRequest(uniqueTenant(), ask("What is tea?", { stop: ["\n\n"] }));
-    expect(response.status).toBe(200);
-    // Llama 3.1 8B (the simple model, and the experiment's control) takes no `stop`: the first
-    // chain model that does serves; the experiment's glm variant takes it itself.
-    const glm = response.headers.get("X-Experiment-Variant") === "simple-model/glm";
-    expect(route(response)).toMatchObject(glm ? { class: "simple", model: "@cf/zai-org/glm-4.7-flash" } : { class: "simple", model: "gpt-4.1-mini" });
-    expect(route(response)).not.toHaveProperty("fallback");
+    const tenant = uniqueTenant();
+    // Llama 3.1 8B (the simple model, and the experiment's control) and Llama 3.3 70B take no `stop`:
+    // the first chain model that does serves; the experiment's glm variant takes it itself.
+    const control = await chatRequest(tenant, ask("What is tea?", { stop: ["\n\n"], user: await userInVariant(tenant, "control") }));
+    expect(control.status).toBe(200);
+    expect(route(control)).toEqual({ class: "simple", reason: "short", model: "gpt-4.1-mini", provider: "openai" });
+    const glm = await chatRequest(tenant, ask("What is tea?", { stop: ["\n\n"], user: await userInVariant(tenant, "glm") }));
+    expect(route(glm)).toEqual({ class: "simple", reason: "short", model: "@cf/zai-org/glm-4.7-flash", provider: "workers-ai" });
   });
 });
