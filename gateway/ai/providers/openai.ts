@@ -8,6 +8,7 @@ import type { ChatCompletion, ChatCompletionChunk, Usage } from "../openai-types
 import { ssePayloads } from "../sse";
 import { withTimeout } from "../timeout";
 import { failure, type ProviderClient, type ProviderFailure } from "./provider";
+import { UpstreamChunk, UpstreamCompletion } from "./openai-shapes";
 import { usageOf } from "./workers-ai-output";
 import { estimateUsage } from "../usage-estimate";
 
@@ -41,7 +42,7 @@ export function openAiProvider(settings: OpenAiSettings, fetcher: typeof fetch =
       const result = await post("/chat/completions", { ...request, model: model.id, stream: false, stream_options: undefined }, signal);
       if (!result.ok) return result;
       const body: unknown = await result.value.json().catch(() => undefined);
-      if (!isRecord(body) || body["object"] !== "chat.completion") return err(failure("error", "OpenAI answered in an unknown shape"));
+      if (!isRecord(body) || !UpstreamCompletion.safeParse(body).success) return err(failure("error", "OpenAI answered in an unknown shape"));
       const completion = body as unknown as ChatCompletion;
       const reported = usageOf(body["usage"]);
       if (reported) return ok({ completion, estimated: false });
@@ -57,11 +58,11 @@ export function openAiProvider(settings: OpenAiSettings, fetcher: typeof fetch =
       async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
         for await (const payload of ssePayloads(body as ReadableStream<Uint8Array>)) {
           const chunk: unknown = JSON.parse(payload);
-          if (!isRecord(chunk)) continue;
+          if (!isRecord(chunk)) throw new Error("OpenAI streamed an unknown shape");
           usage = usageOf(chunk["usage"]) ?? usage;
-          const choices = chunk["choices"];
           // The usage-only chunk (choices: []) is re-made by the router when the client asked for it.
-          if (!Array.isArray(choices) || choices.length === 0) continue;
+          if (Array.isArray(chunk["choices"]) && chunk["choices"].length === 0) continue;
+          if (!UpstreamChunk.safeParse(chunk).success) throw new Error("OpenAI streamed an unknown shape");
           yield { ...(chunk as unknown as ChatCompletionChunk), usage: null };
         }
       }

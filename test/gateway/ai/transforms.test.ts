@@ -237,6 +237,21 @@ describe("OpenAI passthrough", () => {
     expect(result.value.usage()).toEqual({ prompt_tokens: 19, completion_tokens: 3, total_tokens: 22 });
   });
 
+  it("turns a malformed upstream answer into a provider failure, whole or streamed", async () => {
+    const whole = await recorded(JSON.stringify({ object: "chat.completion", choices: "nope" }), "application/json").complete({ model: GPT, request: request(), signal });
+    expect(whole.ok ? "ok" : whole.error.kind).toBe("error");
+    const broken = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\ndata: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0}]}\n\ndata: [DONE]\n\n';
+    const result = await recorded(bytes(broken), "text/event-stream").stream({ model: GPT, request: request({ stream: true }), signal });
+    if (!result.ok) throw new Error(result.error.message);
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of result.value.chunks) seen.push(chunk.choices[0]?.delta.content ?? "");
+      })(),
+    ).rejects.toThrow(/unknown shape/);
+    expect(seen).toEqual(["Hi"]);
+  });
+
   it("classifies upstream failures: 429 unavailable, 5xx error, 400 the caller's", async () => {
     const failing = (status: number) =>
       openAiProvider({ baseUrl: "https://api.openai.example/v1", apiKey: "k", timeoutMs: 1000 }, async () =>
