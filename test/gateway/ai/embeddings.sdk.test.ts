@@ -93,6 +93,9 @@ describe("models", () => {
     });
     expect(unknownArg.status).toBe(400);
     expect(await unknownArg.json()).toMatchObject({ error: { code: "unknown_parameter", param: "temprature" } });
+    const huge = await authed(tenant, "/v1/embeddings", { method: "POST", body: JSON.stringify({ input: "x".repeat(5 * 1024 * 1024) }), headers: { "Content-Type": "application/json" } });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { type: "invalid_request_error", code: "request_too_large", param: null } });
     // The rest of the gateway keeps its own envelope.
     const feedback = await authed(tenant, "/v1/feedback", {
       method: "POST",
