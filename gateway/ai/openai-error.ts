@@ -5,6 +5,7 @@
 // which the SDKs read as the error's request id. Every other route keeps the
 // gateway's own envelope (gateway/errors.ts).
 import type { Context } from "hono";
+import type { AppEnv } from "../context";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ApiError } from "../errors";
@@ -66,7 +67,7 @@ const TYPE_BY_STATUS: Partial<Record<number, OpenAiErrorType>> = {
 };
 
 /** Any error thrown on an OpenAI path, as OpenAI's error response. Unknown errors are logged and hidden. */
-export function openAiErrorResponse(error: Error, c: Context): Response {
+export function openAiErrorResponse(error: Error, c: Context<AppEnv>): Response {
   let failure: OpenAiError;
   if (error instanceof OpenAiError) failure = error;
   else if (error instanceof ApiError) {
@@ -78,6 +79,8 @@ export function openAiErrorResponse(error: Error, c: Context): Response {
     console.error("unhandled error", { requestId: c.get("requestId"), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     failure = new OpenAiError(500, "api_error", "internal_error", "Something went wrong on our side.");
   }
+  const edge = c.get("edge");
+  if (edge) edge.errorCode = failure.code;
   if (failure.status >= 500) console.error("ai request failed", { requestId: c.get("requestId"), code: failure.code, message: failure.message });
   return c.json(failure.body(), failure.status, failure.headers);
 }

@@ -10,7 +10,9 @@ import { type ChainDeps, type Served } from "../fallback";
 import { runChain } from "../fallback";
 import type { ChatModel } from "../models";
 import { invalidParam, modelsUnavailable, OpenAiError } from "../openai-error";
-import type { Usage } from "../openai-types";
+import type { ChatCompletion, Usage } from "../openai-types";
+import { findChatModel } from "../models";
+import { openCacheEntry } from "../../edge/cache/cache-entry";
 import { parseBody } from "../parse-body";
 import { type Plan, planChat } from "../plan";
 import type { ProviderFailure } from "../providers/provider";
@@ -39,20 +41,38 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     onFailure: (model, latencyMs, failure) => call(model, latencyMs, { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, false, "failed", failure, false),
   };
   const signal = c.req.raw.signal;
+  const edge = c.get("edge");
+  if (edge && plan.assignment) edge.variant = `${plan.assignment.experiment}/${plan.assignment.variant}`;
 
   if (!request.stream) {
+    // temperature 0 asks for the same answer every time: served from the edge's response cache.
+    const cache =
+      request.temperature === 0
+        ? await openCacheEntry<CachedChat>(c, {
+            route: "POST /v1/chat/completions",
+            body: { ...request, user: undefined, stream: undefined },
+            settings: { class: plan.complexity, chain: plan.chain.map((m) => m.id).join(","), variant: plan.assignment?.variant ?? "" },
+          })
+        : undefined;
+    if (cache?.hit) {
+      const { completion, route } = cache.hit.value;
+      recordRequest(c, { ...requestFields(plan, findChatModel(completion.model) ?? plan.chain[0]), status: "ok", latencyMs: 0, inputTokens: 0, outputTokens: 0 });
+      return c.json(completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...cache.headers() });
+    }
     const served = await runChain(chain, plan.chain, (client, model) => client.complete({ model, request, signal }));
     if (!served.ok) throw refusal(c, plan, served);
     const { completion, estimated } = served.value;
     call(served.model, served.latencyMs, completion.usage, estimated, "ok", undefined);
-    c.header("X-Model-Route", routeHeader(plan, served.model, served.attempts));
-    for (const [name, value] of Object.entries(experimentHeader(plan))) c.header(name, value);
-    return c.json(completion);
+    if (edge) edge.model = served.model.id;
+    const route = routeHeader(plan, served.model, served.attempts);
+    cache?.save({ completion, route });
+    return c.json(completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...(cache?.headers() ?? {}) });
   }
 
   const started = Date.now();
   const served = await runChain(chain, plan.chain, (client, model) => client.stream({ model, request, signal }));
   if (!served.ok) throw refusal(c, plan, served);
+  if (edge) edge.model = served.model.id;
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   c.executionCtx.waitUntil(
     pump(served.value, writable.getWriter(), request).then(({ usage, estimated, outcome, failure }) =>
@@ -66,6 +86,11 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     ...experimentHeader(plan),
   });
 });
+
+interface CachedChat {
+  completion: ChatCompletion;
+  route: string;
+}
 
 /** The 503 (or the model's 400) once no model served; also logged as a failed request. */
 function refusal(c: Context<AppEnv>, plan: Plan, served: Extract<Served<unknown>, { ok: false }>): OpenAiError {

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { estimateTokens } from "../../../shared/token-estimate";
 import type { AppEnv } from "../../context";
+import { openCacheEntry } from "../../edge/cache/cache-entry";
 import { aiDeps } from "../configure";
 import { findEmbeddingModel } from "../models";
 import { invalidParam, modelNotFound, modelsUnavailable, OpenAiError, unsupportedParam } from "../openai-error";
@@ -43,6 +44,18 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     if (!model.shortenable) throw unsupportedParam("dimensions", model.id);
     if (request.dimensions > model.dimensions) throw invalidParam("dimensions", `dimensions must be at most ${model.dimensions} for ${model.id}.`);
   }
+  c.get("edge").model = model.id;
+  // A request's vectors are a pure function of model and texts: small requests go through the
+  // edge's response cache (large ones would not fit a cache entry).
+  const cache =
+    input.length <= MAX_CACHED_INPUTS
+      ? await openCacheEntry<CachedEmbeddings>(c, { route: "POST /v1/embeddings", body: { input, dimensions: request.dimensions ?? null }, settings: { model: model.id } })
+      : undefined;
+  const row = { kind: "embeddings" as const, model: model.id, provider: model.provider, route: "explicit", experiment: null, variant: null, outputTokens: 0 };
+  if (cache?.hit) {
+    recordRequest(c, { ...row, status: "ok", latencyMs: 0, inputTokens: 0 });
+    return c.json(responseOf(cache.hit.value, model.id, request.encoding_format), 200, cache.headers());
+  }
   const { breakers } = deps;
   if (!breakers.admit(model.provider)) throw modelsUnavailable(10);
 
@@ -66,9 +79,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     outcome: result.ok ? "ok" : "failed",
     failure: result.ok ? null : result.error.kind,
   });
-  const row = { kind: "embeddings" as const, model: model.id, provider: model.provider, route: "explicit", experiment: null, variant: null, latencyMs, outputTokens: 0 };
   if (!result.ok) {
-    recordRequest(c, { ...row, status: "error", inputTokens: 0 });
+    recordRequest(c, { ...row, status: "error", latencyMs, inputTokens: 0 });
     if (result.error.kind === "bad_request") {
       breakers.neutral(model.provider);
       throw new OpenAiError(400, "invalid_request_error", "invalid_request", `The model refused the request: ${result.error.message}`, result.error.param ?? null);
@@ -77,18 +89,28 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     throw modelsUnavailable(10);
   }
   breakers.success(model.provider);
-  recordRequest(c, { ...row, status: "ok", inputTokens: promptTokens });
-  return c.json<EmbeddingsResponse>({
-    object: "list",
-    data: result.value.vectors.map((vector, index) => ({
-      object: "embedding",
-      index,
-      embedding: request.encoding_format === "base64" ? base64Float32(vector) : vector,
-    })),
-    model: model.id,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-  });
+  recordRequest(c, { ...row, status: "ok", latencyMs, inputTokens: promptTokens });
+  const computed: CachedEmbeddings = { vectors: result.value.vectors, promptTokens };
+  cache?.save(computed);
+  return c.json(responseOf(computed, model.id, request.encoding_format), 200, cache?.headers() ?? {});
 });
+
+/** Texts per request whose answer is cached (100 vectors of 1,024 floats stay well under a cache entry's size). */
+const MAX_CACHED_INPUTS = 100;
+
+interface CachedEmbeddings {
+  vectors: number[][];
+  promptTokens: number;
+}
+
+function responseOf({ vectors, promptTokens }: CachedEmbeddings, model: string, encoding: "float" | "base64"): EmbeddingsResponse {
+  return {
+    object: "list",
+    data: vectors.map((vector, index) => ({ object: "embedding", index, embedding: encoding === "base64" ? base64Float32(vector) : vector })),
+    model,
+    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
+  };
+}
 
 function textsOf(input: z.output<typeof EmbeddingsRequest>["input"]): string[] {
   if (typeof input === "string") return [input];

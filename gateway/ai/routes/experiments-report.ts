@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../context";
-import { requireRole } from "../../middleware/auth";
+import { requireRole } from "../../edge/auth/require-auth";
 import { validate } from "../../validation";
 import { aiConfig } from "../config";
 import { type ExperimentReport, experimentReport } from "../request-log";
