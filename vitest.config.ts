@@ -9,6 +9,7 @@ import { buildSync } from "esbuild";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { SIMPLE_MODEL, SIMPLE_MODEL_CAPACITY, WORKERS_AI_CAPACITY, WORKERS_AI_ERROR, WORKERS_AI_SLOW } from "./test/fixtures/ai-markers.ts";
 import { POISON_PILL } from "./test/fixtures/poison.ts";
 
 const outdir = ".wrangler/test-workers";
@@ -56,7 +57,25 @@ function fixtureWorker(entry: string, name: string): WorkerOptions {
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
 // faults are always set here.
 const localServices = (faults = "") =>
-  auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services", { LOCAL_AI_FAULTS: faults });
+  auxiliaryWorker("wrangler.local-services.toml", "local-services/index.ts", "rag-local-services", { LOCAL_AI_FAULTS: faults, LOCAL_AI_SLOW_MS: "5000" });
+
+// The gateway's AI settings in tests: short timeouts and cooldowns so fallback
+// and breaker paths run in seconds, and one experiment on simple requests.
+const AI_TEST_SETTINGS = {
+  AI_TIMEOUT_MS: "1500",
+  AI_BREAKER_FAILURES: "4",
+  AI_BREAKER_COOLDOWN_MS: "1500",
+  AI_EXPERIMENTS: JSON.stringify([
+    {
+      name: "simple-model",
+      routes: ["simple"],
+      variants: [
+        { name: "control", model: "routed", weight: 50 },
+        { name: "glm", model: "@cf/zai-org/glm-4.7-flash", weight: 50 },
+      ],
+    },
+  ]),
+};
 
 export default defineConfig({
   test: {
@@ -67,11 +86,12 @@ export default defineConfig({
             wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
             remoteBindings: false,
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
-              // The gateway's outbound fetches (the JWKS of an identity provider) reach a stand-in over HTTP.
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576", ...AI_TEST_SETTINGS },
+              // The gateway's outbound fetches reach stand-ins over HTTP: the identity provider
+              // answers idp.test (JWKS) and passes the rest on to the local OpenAI (OPENAI_BASE_URL).
               outboundService: "test-identity-provider",
               workers: [
-                fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"),
+                { ...fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"), outboundService: "rag-local-openai" },
                 // One-second retries: a poisoned document reaches the dead letters in seconds.
                 auxiliaryWorker(
                   "wrangler.consumer.toml",
@@ -80,7 +100,8 @@ export default defineConfig({
                   { RETRY_BASE_SECONDS: "1", RETRY_MAX_SECONDS: "1" },
                   tenantGate(GATEWAY_RUNNER),
                 ),
-                localServices(`429:1@${POISON_PILL}`),
+                localServices(`429:1@${POISON_PILL},3040:1@${WORKERS_AI_CAPACITY},3040:1@${SIMPLE_MODEL_CAPACITY}#${SIMPLE_MODEL},500:1@${WORKERS_AI_ERROR},slow:1@${WORKERS_AI_SLOW}`),
+                auxiliaryWorker("wrangler.local-openai.toml", "local-services/openai/index.ts", "rag-local-openai", { LOCAL_OPENAI_SLOW_MS: "5000" }),
               ],
             },
           }),

@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { isOpenAiPath, openAiErrorResponse } from "./ai/openai-error";
+import { aiRoutes } from "./ai/routes";
 import type { AppEnv } from "./context";
 import { requireAuth } from "./edge/auth/require-auth";
 import { cors } from "./edge/cors";
@@ -43,6 +45,7 @@ for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, j
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
 app.route("/v1/admin", admin);
+app.route("/v1", aiRoutes);
 
 app.notFound((c) => {
   const edge = c.get("edge");
@@ -51,6 +54,8 @@ app.notFound((c) => {
 });
 
 app.onError((error, c) => {
+  // The OpenAI-compatible routes answer in OpenAI's error shape, so its SDKs raise their typed errors.
+  if (isOpenAiPath(c.req.path)) return openAiErrorResponse(error, c);
   const id = c.get("requestId");
   const edge = c.get("edge");
   if (error instanceof ApiError) {

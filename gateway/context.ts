@@ -17,7 +17,11 @@ export interface EdgeOutcome {
   rateLimit?: "allowed" | "limited" | "unavailable";
   rateLimitLayer?: "tenant" | "address" | "auth_failure";
   cache?: string;
-  errorCode?: ErrorCode;
+  /** The gateway's code, or on the OpenAI-compatible routes OpenAI's (e.g. model_not_found). */
+  errorCode?: ErrorCode | string;
+  /** AI routes: the model that served, and the caller's experiment variant ("experiment/variant"). */
+  model?: string;
+  variant?: string;
 }
 
 export interface AppEnv {

@@ -13,6 +13,7 @@ const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   document_not_found: 404,
+  request_not_found: 404,
   method_not_allowed: 405,
   document_too_large: 413,
   request_too_large: 413,

@@ -2,6 +2,12 @@
 interface GatewayEnv {
 	ADDRESS_LIMITER: RateLimit;
 	AI: Ai;
+	AI_COMPLEX_MODEL: string;
+	AI_EMBEDDING_MODEL: string;
+	AI_EXPERIMENTS: string;
+	AI_FALLBACK_CHAIN: string;
+	AI_SIMPLE_MODEL: string;
+	AI_TIMEOUT_MS: string;
 	ANSWER_MODEL: string;
 	ASK_MIN_VECTOR_SCORE: string;
 	AUTH_FAILURE_LIMITER: RateLimit;
@@ -22,6 +28,8 @@ interface GatewayEnv {
 	JWT_MAX_LIFETIME_SECONDS: string;
 	JWT_SECRET: string;
 	MAX_UPLOAD_BYTES: string;
+	OPENAI_API_KEY: string;
+	OPENAI_BASE_URL: string;
 	OPERATOR_ISSUER: string;
 	OPERATOR_TENANT: string;
 	RATE_LIMITS: string;

@@ -6,7 +6,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { AiErrors } from "./ai-errors";
 import { parseEmbeddingInput } from "./ai-input";
 import { embed, type Pooling } from "./embedding";
-import { drawFault, parseFaults } from "./faults";
+import { drawFault, drawSlowdown, parseFaults } from "./faults";
 import { rerank, type RerankOutput } from "./rerank";
 import { parseRerankInput } from "./rerank-input";
 import { prepareTextGeneration, type TextGenerationOutput } from "./text-generation";
@@ -38,7 +38,9 @@ export class LocalAI extends WorkerEntrypoint<LocalServicesEnv> {
   /** `options` (gateway, extraHeaders, ...) change nothing locally. */
   async run(model: string, inputs: unknown, _options?: unknown): Promise<LocalAIOutput> {
     const task = taskFor(model, inputs);
-    const fault = drawFault(parseFaults(this.env.LOCAL_AI_FAULTS), task.texts);
+    const faults = parseFaults(this.env.LOCAL_AI_FAULTS);
+    if (drawSlowdown(faults, task.texts, model)) await new Promise((resolve) => setTimeout(resolve, Number(this.env.LOCAL_AI_SLOW_MS || "10000")));
+    const fault = drawFault(faults, task.texts, Math.random, model);
     if (fault) throw fault;
     return task.run();
   }

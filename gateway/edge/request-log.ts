@@ -18,6 +18,8 @@ export interface RequestLogLine {
   rateLimit: string | null;
   rateLimitLayer: string | null;
   errorCode: string | null;
+  model: string | null;
+  variant: string | null;
 }
 
 /** The pattern of the handler that answered (e.g. /v1/documents/:id), or "unmatched". */
@@ -43,6 +45,8 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     rateLimit: edge.rateLimit ?? null,
     rateLimitLayer: edge.rateLimitLayer ?? null,
     errorCode: edge.errorCode ?? null,
+    model: edge.model ?? null,
+    variant: edge.variant ?? null,
   };
   console.log(JSON.stringify(line));
 });

@@ -21,6 +21,7 @@ const RULES: readonly RouteClassRule[] = [
   { prefix: "/v1/chat", routeClass: "ai" },
   { prefix: "/v1/embeddings", routeClass: "ai" },
   { prefix: "/v1/models", routeClass: "ai" },
+  { prefix: "/v1/feedback", routeClass: "ai" },
   { prefix: "/v1/admin", routeClass: "admin" },
   { prefix: "/api", routeClass: "proxy" },
 ];

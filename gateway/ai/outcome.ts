@@ -1,0 +1,29 @@
+// One record per provider call (every attempt, fallbacks included): the single
+// place where AI usage leaves the request. Today it is a structured log line;
+// metering (usage and cost) plugs in here.
+import type { FailureKind } from "./providers/provider";
+import type { Provider } from "./models";
+
+export interface AiCallOutcome {
+  requestId: string;
+  tenantId: string;
+  kind: "chat" | "embeddings";
+  provider: Provider;
+  model: string;
+  stream: boolean;
+  experiment: string | null;
+  variant: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the provider reported no usage and the counts are estimates. */
+  tokensEstimated: boolean;
+  latencyMs: number;
+  outcome: "ok" | "failed" | "cancelled";
+  failure: FailureKind | null;
+}
+
+export type OutcomeSink = (outcome: AiCallOutcome) => void;
+
+export const logOutcome: OutcomeSink = (outcome) => {
+  console.log(JSON.stringify({ event: "ai_call", ...outcome }));
+};
