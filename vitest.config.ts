@@ -2,6 +2,8 @@
 // - gateway: the gateway is the main worker; the ingest consumer and the local
 //   stand-ins run beside it as auxiliary workers sharing its D1, R2 and queue,
 //   so a test can follow an upload all the way to `ready`.
+//   The legacy backend behind the proxy is real too: instances of the stand-in
+//   (local-services/legacy-backend) listening on 127.0.0.1, started below.
 // - consumer: the ingest consumer is the main worker, for driving its queue
 //   handler directly with hand-made batches.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -9,6 +11,7 @@ import { buildSync } from "esbuild";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { startTestBackends } from "./test/backends.ts";
 import { POISON_PILL } from "./test/fixtures/poison.ts";
 
 const outdir = ".wrangler/test-workers";
@@ -53,6 +56,9 @@ function fixtureWorker(entry: string, name: string): WorkerOptions {
   buildSync({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2023", logLevel: "warning" });
   return { name, modules: true, scriptPath: outfile, compatibilityDate: "2026-04-20" };
 }
+const JWT_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+// Real HTTP backends for the proxy tests, up for as long as this process.
+const backends = await startTestBackends(JWT_SECRET);
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
 // faults are always set here.
 const localServices = (faults = "") =>
@@ -67,7 +73,7 @@ export default defineConfig({
             wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
             remoteBindings: false,
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576" },
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, MAX_UPLOAD_BYTES: "1048576", ...backends },
               // The gateway's outbound fetches (the JWKS of an identity provider) reach a stand-in over HTTP.
               outboundService: "test-identity-provider",
               workers: [

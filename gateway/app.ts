@@ -12,6 +12,8 @@ import { jsonBodyLimit } from "./middleware/json-limit";
 import { wrongMethod } from "./middleware/method-not-allowed";
 import { securityHeaders } from "./middleware/security-headers";
 import { releaseUnreadBody } from "./middleware/unread-body";
+import { proxy } from "./proxy/app";
+import { servedBy } from "./proxy/served-by";
 import { admin } from "./routes/admin";
 import { askRoute } from "./routes/ask";
 import { documents } from "./routes/documents";
@@ -31,6 +33,7 @@ app.use(requestLog);
 app.use(securityHeaders);
 // Before the 405s: a preflight is answered for any path.
 app.use(cors);
+app.use(servedBy);
 app.use(releaseUnreadBody);
 app.use(wrongMethod(app));
 // Requests without a tenant are limited per address; /v1 requests per tenant (after auth).
@@ -43,6 +46,8 @@ for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, j
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
 app.route("/v1/admin", admin);
+// Last: whatever the gateway does not serve itself may belong to a backend (PROXY_CONFIG).
+app.route("/", proxy);
 
 app.notFound((c) => {
   const edge = c.get("edge");
