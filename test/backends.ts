@@ -31,7 +31,7 @@ export async function startTestBackends(jwtSecret: string): Promise<Record<strin
       failover: { targets: [{ url: url["failover-a"] }, { url: url["failover-b"] }], breaker: patient },
       breaker: { targets: [{ url: url["breaker-a"] }, { url: url["breaker-b"] }], breaker: { failureThreshold: 2, openMs: 1_000, cacheMs: 0 } },
       probe: { targets: [{ url: url["probe-a"] }, { url: url["probe-b"] }], healthPath: "/healthz", healthTimeoutMs: 500, breaker: patient },
-      dead: { targets: dead.map((u) => ({ url: u })) },
+      dead: { targets: dead.map((u) => ({ url: u })), breaker: { failureThreshold: 2, openMs: 60_000, cacheMs: 0 } },
     },
     routes: [
       { prefix: "/api/auth", upstream: "main", auth: "none" },
