@@ -13,6 +13,8 @@ import { wrongMethod } from "./middleware/method-not-allowed";
 import { securityHeaders } from "./middleware/security-headers";
 import { releaseUnreadBody } from "./middleware/unread-body";
 import { proxy } from "./proxy/app";
+import { rollout } from "./proxy/rollout-middleware";
+import { rolloutAdmin } from "./admin/rollout";
 import { servedBy } from "./proxy/served-by";
 import { admin } from "./routes/admin";
 import { askRoute } from "./routes/ask";
@@ -41,10 +43,13 @@ app.use("*", async (c, next) => (c.req.path === "/v1" || c.req.path.startsWith("
 app.use("/v1/*", requireAuth, admitTenant);
 
 app.route("/health", health);
+// After the tenant is admitted and before anything reads the body: a request for the backend is forwarded untouched.
+app.use("/v1/*", rollout);
 app.route("/v1/documents", documents);
 for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
+app.route("/v1/admin/rollout", rolloutAdmin);
 app.route("/v1/admin", admin);
 // Last: whatever the gateway does not serve itself may belong to a backend (PROXY_CONFIG).
 app.route("/", proxy);

@@ -113,7 +113,10 @@ export const proxyConfigSchema = z
     });
     config.rollout.forEach((r, i) => {
       check(r.upstream, ["rollout", i, "upstream"]);
-      if (!r.prefix.startsWith("/v1/")) ctx.addIssue({ code: "custom", path: ["rollout", i, "prefix"], message: "must be an edge route under /v1/" });
+      // The rollout API itself must stay at the edge, or a bad config could lock operators out of the rollback.
+      if (!r.prefix.startsWith("/v1/") || r.prefix === "/v1/admin" || r.prefix.startsWith("/v1/admin/")) {
+        ctx.addIssue({ code: "custom", path: ["rollout", i, "prefix"], message: "must be an edge route under /v1/, outside /v1/admin" });
+      }
     });
   });
 

@@ -115,6 +115,11 @@ export async function startLegacyBackend(options: LegacyBackendOptions): Promise
     });
   });
 
+  // Longer than the gateway keeps idle connections: a backend that closes a
+  // kept-alive connection first races the proxy's next request on it, which
+  // then fails as "connection lost" (true of any backend behind a proxy).
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
