@@ -1,12 +1,21 @@
 // `npm run dev`: the whole local stack, offline, in one wrangler process
-// (queues deliver only between workers of the same process).
+// (queues deliver only between workers of the same process), plus the
+// stand-in legacy backend behind the gateway's /api/* proxy (two instances,
+// a Node HTTP server: local-services/legacy-backend).
 // Extra arguments pass through to wrangler dev, e.g. `npm run dev -- --port 8799`.
-import { spawnSync } from "node:child_process";
-import { ensureDevVars } from "./dev-vars.mjs";
+// LEGACY_BACKEND_PORT (environment or .dev.vars, default 10787) moves the
+// stand-in to that port and the next; the gateway's PROXY_CONFIG follows.
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
+import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
 
 const CONFIGS = ["wrangler.gateway.toml", "wrangler.consumer.toml", "wrangler.local-services.toml"];
+const DEFAULT_BACKEND_PORT = 10787;
 
 if (ensureDevVars()) console.log("Created .dev.vars with a random development JWT_SECRET.");
+const devVars = readDevVars();
 
 // Offline by default: without these, miniflare fetches the `Request.cf` object
 // from workers.cloudflare.com on start (two `getaddrinfo ENOTFOUND` stack traces
@@ -18,5 +27,42 @@ const wrangler = (args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
+function startBackend(port) {
+  const outfile = ".wrangler/legacy-backend/main.mjs";
+  buildSync({
+    entryPoints: ["local-services/legacy-backend/main.ts"],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    // ws and jose load from node_modules at run time.
+    packages: "external",
+    logLevel: "warning",
+  });
+  const url = pathToFileURL(outfile).href;
+  return spawn(process.execPath, ["--input-type=module", "-e", `import(${JSON.stringify(url)}).then((m) => m.main(process.env)).catch((e) => { console.error(e); process.exit(1); })`], {
+    stdio: "inherit",
+    env: { ...process.env, LEGACY_BACKEND_PORT: String(port), JWT_SECRET: devVars.JWT_SECRET ?? "", LEGACY_BACKEND_FAULTS: devVars.LEGACY_BACKEND_FAULTS ?? "" },
+  });
+}
+
+/** The local PROXY_CONFIG with the stand-in's ports moved, when they are not the default. */
+function proxyConfigVar(port) {
+  if (port === DEFAULT_BACKEND_PORT) return [];
+  const toml = readFileSync(CONFIGS[0], "utf8");
+  const local = toml.slice(toml.indexOf("[env.local]"));
+  const config = /PROXY_CONFIG = '([^']*)'/.exec(local)?.[1];
+  if (!config) throw new Error("no PROXY_CONFIG in [env.local] of wrangler.gateway.toml");
+  const moved = config
+    .replaceAll(`127.0.0.1:${DEFAULT_BACKEND_PORT + 1}`, `127.0.0.1:${port + 1}`)
+    .replaceAll(`127.0.0.1:${DEFAULT_BACKEND_PORT}`, `127.0.0.1:${port}`);
+  return ["--var", `PROXY_CONFIG:${moved}`];
+}
+
+const port = Number(process.env.LEGACY_BACKEND_PORT ?? devVars.LEGACY_BACKEND_PORT ?? DEFAULT_BACKEND_PORT);
 wrangler(["d1", "migrations", "apply", "rag-db", "--local", "-c", CONFIGS[0], "--env", "local"]);
-wrangler(["dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--env", "local", ...process.argv.slice(2)]);
+const backend = startBackend(port);
+const result = spawnSync("npx", ["wrangler", "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--env", "local", ...proxyConfigVar(port), ...process.argv.slice(2)], { stdio: "inherit" });
+backend.kill();
+process.exit(result.status ?? 1);
