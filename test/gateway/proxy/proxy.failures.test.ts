@@ -60,6 +60,12 @@ describe("retries", () => {
     await retry.faults(`reset:1@${reset}`);
     await expectError(await call(reset, { method: "POST", body: "{}", headers: await auth() }), 503, "upstream_unavailable");
     expect(await retry.requests(reset)).toHaveLength(1);
+
+    // Not even a POST without a body, which could technically be sent again.
+    const empty = uniquePath("/api/retry");
+    await retry.faults(`reset:1@${empty}`);
+    await expectError(await call(empty, { method: "POST", headers: await auth() }), 503, "upstream_unavailable");
+    expect(await retry.requests(empty)).toHaveLength(1);
   });
 
   it("does not retry a 500, nor a PUT whose streamed body cannot be replayed", async () => {
