@@ -98,7 +98,7 @@ describe("GET /health/ready", () => {
     expect(anonymous.status).toBe("degraded");
     expect(anonymous.upstreams["dead"]?.status).toBe("down");
 
-    const admin = await call("/health/ready", { headers: { Authorization: `Bearer ${await token({ tenant: "ops", role: "admin" })}` } });
+    const admin = await call("/health/ready", { headers: { Authorization: `Bearer ${await token({ sub: "ops", tenant: "operator", role: "admin" })}` } });
     const detailed = await admin.json<{ upstreams: Record<string, { targets: Array<{ url?: string; lastFailure?: string }> }> }>();
     expect(detailed.upstreams["dead"]?.targets[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(detailed.upstreams["dead"]?.targets[0]?.lastFailure).toContain("connection failed");
