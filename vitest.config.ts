@@ -76,6 +76,8 @@ export default defineConfig({
               bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, MAX_UPLOAD_BYTES: "1048576", ...backends },
               // The gateway's outbound fetches (the JWKS of an identity provider) reach a stand-in over HTTP.
               outboundService: "test-identity-provider",
+              // A backend that is itself a Worker, for the proxy's service-binding targets.
+              serviceBindings: { LEGACY_WORKER: "rag-local-services" },
               workers: [
                 fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"),
                 // One-second retries: a poisoned document reaches the dead letters in seconds.

@@ -31,6 +31,7 @@ export async function startTestBackends(jwtSecret: string): Promise<Record<strin
       failover: { targets: [{ url: url["failover-a"] }, { url: url["failover-b"] }], breaker: patient },
       breaker: { targets: [{ url: url["breaker-a"] }, { url: url["breaker-b"] }], breaker: { failureThreshold: 2, openMs: 1_000, cacheMs: 0 } },
       probe: { targets: [{ url: url["probe-a"] }, { url: url["probe-b"] }], healthPath: "/healthz", healthTimeoutMs: 500, breaker: patient },
+      worker: { targets: [{ service: "LEGACY_WORKER" }] },
       dead: { targets: dead.map((u) => ({ url: u })), breaker: { failureThreshold: 2, openMs: 60_000, cacheMs: 0 } },
     },
     routes: [
@@ -44,6 +45,7 @@ export async function startTestBackends(jwtSecret: string): Promise<Record<strin
       { prefix: "/api/failover", upstream: "failover", auth: "required", retries: 1, retryBackoffMs: 10, timeoutMs: 3_000, attemptTimeoutMs: 500 },
       { prefix: "/api/breaker", upstream: "breaker", auth: "required", retries: 0 },
       { prefix: "/api/probe", upstream: "probe", auth: "required", retries: 0 },
+      { prefix: "/api/worker", upstream: "worker", auth: "required" },
       { prefix: "/api/dead", upstream: "dead", auth: "required", timeoutMs: 1_000, retries: 1, retryBackoffMs: 10 },
     ],
     rollout: [{ prefix: "/v1/documents", upstream: "main", defaultPercent: 100 }],

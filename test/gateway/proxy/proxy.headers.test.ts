@@ -91,6 +91,14 @@ describe("the backend's answer", () => {
     expect((await response.json<Echo>()).bytes).toBe(1);
   });
 
+  it("reaches a backend that is a Worker through its service binding", async () => {
+    const response = await call("/api/worker/anything", { headers: { Authorization: `Bearer ${await token({ tenant: "acme" })}` } });
+    // The bound worker (the local stand-ins) answers 404 to plain fetches, naming itself.
+    expect(response.status).toBe(404);
+    expect(response.headers.get("X-Served-By")).toBe("backend");
+    expect(await response.text()).toContain("rag-local-services");
+  });
+
   it("marks the edge's own answers as served by the edge", async () => {
     const response = await call("/health");
     expect(response.headers.get("X-Served-By")).toBe("edge");
