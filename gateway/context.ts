@@ -18,6 +18,8 @@ export interface EdgeOutcome {
   rateLimitLayer?: "tenant" | "address" | "auth_failure";
   cache?: string;
   errorCode?: ErrorCode;
+  /** Set where the route pattern does not say it (a proxied request: its PROXY_CONFIG prefix). */
+  route?: string;
 }
 
 export interface AppEnv {

@@ -6,6 +6,7 @@ import { Hono, type Context } from "hono";
 import type { AppEnv, Caller } from "../context";
 import { ApiError } from "../errors";
 import { requireAuth } from "../edge/auth/require-auth";
+import { admitTenant } from "../edge/limits/admit";
 import { proxyConfig, type RouteConfig } from "./config";
 import { forward } from "./forward";
 import { upstreamRequestHeaders } from "./headers";
@@ -26,7 +27,15 @@ export const proxy = new Hono<AppEnv>().all("*", async (c) => {
   if (websocket && !route.websocket) throw new ApiError("invalid_request", "This route does not accept WebSocket upgrades.");
   const webhookBody = await checkedStripeWebhook(c.req.raw, path, config, c.env.STRIPE_WEBHOOK_SECRET);
 
-  return forwardTo(c, route, caller, webhookBody ?? c.req.raw.body, websocket, url);
+  // The request log names the proxy route, not the raw path (ids stay out of logs).
+  c.get("edge").route = `${route.prefix}/*`;
+  const send = () => forwardTo(c, route, caller, webhookBody ?? c.req.raw.body, websocket, url);
+  if (!caller) return send();
+  // An identified caller counts against its tenant's `proxy` limit, like /v1 requests against theirs.
+  await admitTenant(c, async () => {
+    c.res = await send();
+  });
+  return c.res;
 });
 
 export async function forwardTo(
