@@ -12,6 +12,8 @@ export interface LoggedRequest {
   bytes: number;
   sha256: string | null;
   done: boolean;
+  /** The client went away before the body ended. */
+  aborted?: boolean;
   /** The WebSocket of this request was closed (by either side). */
   closed?: { code: number; reason: string };
 }
@@ -47,6 +49,11 @@ export class RequestLog {
         resolve(entry);
       });
       req.on("error", reject);
+    });
+    // A client (the gateway, on a timeout) may abort mid-body: that is an
+    // outcome to record, not an unhandled rejection that takes the process down.
+    body.catch(() => {
+      entry.aborted = true;
     });
     return { entry, body };
   }
