@@ -63,6 +63,6 @@ function proxyConfigVar(port) {
 const port = Number(process.env.LEGACY_BACKEND_PORT ?? devVars.LEGACY_BACKEND_PORT ?? DEFAULT_BACKEND_PORT);
 wrangler(["d1", "migrations", "apply", "rag-db", "--local", "-c", CONFIGS[0], "--env", "local"]);
 const backend = startBackend(port);
-const result = spawnSync("npx", ["wrangler", "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--env", "local", ...proxyConfigVar(port), ...process.argv.slice(2)], { stdio: "inherit" });
+const result = spawnSync("npx", ["wrangler", "dev", ...CONFIGS.flatMap((c) => ["-c", c]), "--env", "local", ...proxyConfigVar(port), ...process.argv.slice(2)], { stdio: "inherit", env });
 backend.kill();
 process.exit(result.status ?? 1);
