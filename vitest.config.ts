@@ -2,6 +2,8 @@
 // - gateway: the gateway is the main worker; the ingest consumer and the local
 //   stand-ins run beside it as auxiliary workers sharing its D1, R2 and queue,
 //   so a test can follow an upload all the way to `ready`.
+//   The legacy backend behind the proxy is real too: instances of the stand-in
+//   (local-services/legacy-backend) listening on 127.0.0.1, started below.
 // - consumer: the ingest consumer is the main worker, for driving its queue
 //   handler directly with hand-made batches.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
@@ -9,6 +11,7 @@ import { buildSync } from "esbuild";
 import type { WorkerOptions } from "miniflare";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { startTestBackends } from "./test/backends.ts";
 import { SIMPLE_MODEL, SIMPLE_MODEL_CAPACITY, WORKERS_AI_CAPACITY, WORKERS_AI_ERROR, WORKERS_AI_SLOW } from "./test/fixtures/ai-markers.ts";
 import { POISON_PILL } from "./test/fixtures/poison.ts";
 
@@ -54,6 +57,9 @@ function fixtureWorker(entry: string, name: string): WorkerOptions {
   buildSync({ entryPoints: [entry], outfile, bundle: true, format: "esm", platform: "browser", target: "es2023", logLevel: "warning" });
   return { name, modules: true, scriptPath: outfile, compatibilityDate: "2026-04-20" };
 }
+const JWT_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+// Real HTTP backends for the proxy tests, up for as long as this process.
+const backends = await startTestBackends(JWT_SECRET);
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
 // faults are always set here.
 const localServices = (faults = "") =>
@@ -62,6 +68,7 @@ const localServices = (faults = "") =>
 // The gateway's AI settings in tests: short timeouts and cooldowns so fallback
 // and breaker paths run in seconds, and one experiment on simple requests.
 const AI_TEST_SETTINGS = {
+  OPENAI_BASE_URL: "http://openai.test/v1",
   AI_TIMEOUT_MS: "1500",
   AI_BREAKER_FAILURES: "4",
   AI_BREAKER_COOLDOWN_MS: "1500",
@@ -86,12 +93,15 @@ export default defineConfig({
             wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
             remoteBindings: false,
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef", MAX_UPLOAD_BYTES: "1048576", ...AI_TEST_SETTINGS },
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, MAX_UPLOAD_BYTES: "1048576", ...AI_TEST_SETTINGS, ...backends },
               // The gateway's outbound fetches reach stand-ins over HTTP: the identity provider
-              // answers idp.test (JWKS) and passes the rest on to the local OpenAI (OPENAI_BASE_URL).
+              // answers idp.test (JWKS), hands openai.test (OPENAI_BASE_URL) to the local OpenAI,
+              // and passes any other host to the real network (the legacy backends on 127.0.0.1).
               outboundService: "test-identity-provider",
+              // A backend that is itself a Worker, for the proxy's service-binding targets.
+              serviceBindings: { LEGACY_WORKER: "rag-local-services" },
               workers: [
-                { ...fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"), outboundService: "rag-local-openai" },
+                { ...fixtureWorker("test/fixtures/identity-provider.ts", "test-identity-provider"), serviceBindings: { OPENAI: "rag-local-openai" } },
                 // One-second retries: a poisoned document reaches the dead letters in seconds.
                 auxiliaryWorker(
                   "wrangler.consumer.toml",

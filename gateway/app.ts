@@ -14,6 +14,10 @@ import { jsonBodyLimit } from "./middleware/json-limit";
 import { wrongMethod } from "./middleware/method-not-allowed";
 import { securityHeaders } from "./middleware/security-headers";
 import { releaseUnreadBody } from "./middleware/unread-body";
+import { proxy } from "./proxy/app";
+import { rollout } from "./proxy/rollout-middleware";
+import { rolloutAdmin } from "./admin/rollout";
+import { servedBy } from "./proxy/served-by";
 import { admin } from "./routes/admin";
 import { askRoute } from "./routes/ask";
 import { documents } from "./routes/documents";
@@ -33,6 +37,7 @@ app.use(requestLog);
 app.use(securityHeaders);
 // Before the 405s: a preflight is answered for any path.
 app.use(cors);
+app.use(servedBy);
 app.use(releaseUnreadBody);
 app.use(wrongMethod(app));
 // Requests without a tenant are limited per address; /v1 requests per tenant (after auth).
@@ -40,12 +45,17 @@ app.use("*", async (c, next) => (c.req.path === "/v1" || c.req.path.startsWith("
 app.use("/v1/*", requireAuth, admitTenant);
 
 app.route("/health", health);
+// After the tenant is admitted and before anything reads the body: a request for the backend is forwarded untouched.
+app.use("/v1/*", rollout);
 app.route("/v1/documents", documents);
 for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
+app.route("/v1/admin/rollout", rolloutAdmin);
 app.route("/v1/admin", admin);
 app.route("/v1", aiRoutes);
+// Last: whatever the gateway does not serve itself may belong to a backend (PROXY_CONFIG).
+app.route("/", proxy);
 
 app.notFound((c) => {
   const edge = c.get("edge");

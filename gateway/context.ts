@@ -22,6 +22,8 @@ export interface EdgeOutcome {
   /** AI routes: the model that served, and the caller's experiment variant ("experiment/variant"). */
   model?: string;
   variant?: string;
+  /** Set where the route pattern does not say it (a proxied request: its PROXY_CONFIG prefix). */
+  route?: string;
 }
 
 export interface AppEnv {

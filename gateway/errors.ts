@@ -8,6 +8,7 @@ const ERROR_STATUS = {
   invalid_cursor: 400,
   empty_document: 400,
   invalid_multipart: 400,
+  invalid_webhook_signature: 400,
   missing_token: 401,
   invalid_token: 401,
   forbidden: 403,
@@ -24,6 +25,7 @@ const ERROR_STATUS = {
   model_error: 502,
   service_unavailable: 503,
   model_unavailable: 503,
+  upstream_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -32,9 +32,13 @@ interface GatewayEnv {
 	OPENAI_BASE_URL: string;
 	OPERATOR_ISSUER: string;
 	OPERATOR_TENANT: string;
+	PROXY_CONFIG: string;
 	RATE_LIMITS: string;
 	RATE_LIMIT_FAIL_OPEN: string;
 	RERANK_MODEL: string;
+	ROLLOUT: KVNamespace;
+	STRIPE_WEBHOOK_SECRET: string;
 	TENANT_GATE: DurableObjectNamespace<import("./index").TenantGate>;
+	UPSTREAM_HEALTH: DurableObjectNamespace<import("./index").UpstreamHealth>;
 	VECTORIZE: Vectorize;
 }

@@ -11,6 +11,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       // The consumer binds the gateway's class by script name, untyped; it is the same class.
       TENANT_GATE: GatewayEnv["TENANT_GATE"] & ConsumerEnv["TENANT_GATE"];
+      /** JSON: backend instance name -> base URL (test/backends.ts). */
+      TEST_BACKENDS: string;
     }
   }
 }

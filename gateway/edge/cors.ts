@@ -9,7 +9,7 @@ import type { AppEnv } from "../context";
 import { edgeConfig } from "./config";
 
 const MAX_AGE_SECONDS = 600;
-const EXPOSED = ["X-Request-Id", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Cache", "Age", "Location", "WWW-Authenticate"];
+const EXPOSED = ["X-Request-Id", "RateLimit", "RateLimit-Policy", "Retry-After", "X-Cache", "Age", "Location", "WWW-Authenticate", "X-Served-By"];
 
 export function originAllowed(origin: string, allowed: readonly string[]): boolean {
   for (const pattern of allowed) {

@@ -37,7 +37,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     time: new Date(started).toISOString(),
     requestId: c.get("requestId"),
     method: c.req.method,
-    route: routePattern(c),
+    route: edge.route ?? routePattern(c),
     status: c.res.status,
     latencyMs: Date.now() - started,
     tenant: c.get("caller")?.tenantId ?? null,
