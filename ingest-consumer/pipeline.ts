@@ -5,7 +5,7 @@
 import { inBatches } from "../shared/batching";
 import type { CorpusGate } from "../shared/corpus-gate";
 import { deleteChunksFromStatement, upsertChunkStatements } from "../shared/chunk-store";
-import { type Chunk, chunkDocument } from "../shared/chunking";
+import { type Chunk, chunkDocumentCooperatively } from "../shared/chunking";
 import { getDocument, isBeingDeleted } from "../shared/documents";
 import type { Embed } from "../shared/embeddings";
 import { chunkVectorId } from "../shared/ids";
@@ -53,7 +53,8 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
   const pages = await extractPages(bytes, doc.contentType === "application/pdf" ? "pdf" : "text", { maxPages: config.maxPages });
   if (!pages.ok) return { kind: "failed", ...pages.error };
 
-  const chunks = chunkDocument(pages.value);
+  // In slices: a large document takes seconds to chunk, and locally the gateway shares this thread.
+  const chunks = await chunkDocumentCooperatively(pages.value, { pause: yieldToEventLoop });
   if (chunks.length === 0) return { kind: "failed", code: "document_empty", message: "No text was left after extraction." };
   if (chunks.length > config.maxChunks) {
     return { kind: "failed", code: "document_too_large", message: `The document has ${chunks.length} chunks; the limit is ${config.maxChunks}.` };

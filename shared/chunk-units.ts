@@ -3,6 +3,7 @@
 // fixed windows of a single enormous word. Each piece remembers how strong
 // the boundary before it is, so the chunker can prefer cutting at headings
 // and paragraphs over cutting inside a sentence.
+import { runSteps, type SliceBudget, type Steps, unlimited } from "./cooperative";
 import { estimateTokens } from "./token-estimate";
 
 export const Boundary = { CHAR: 0, WORD: 1, LINE: 2, SENTENCE: 3, PARAGRAPH: 4, HEADING: 5 } as const;
@@ -26,32 +27,47 @@ let sentences: Intl.Segmenter | undefined;
  * in order, each of at most `maxTokens` tokens; the gaps between them are whitespace.
  */
 export function splitUnits(text: string, maxTokens: number): Unit[] {
+  return runSteps(unitSteps(text, maxTokens, unlimited()));
+}
+
+/** splitUnits as {@link Steps}: yields each time `budget` has been spent on sentences and headings. */
+export function* unitSteps(text: string, maxTokens: number, budget: SliceBudget): Steps<Unit[]> {
   const units: Unit[] = [];
   const split = new Splitter(text, maxTokens, units);
-  forEachBlock(text, (start, end, heading) => {
-    if (heading) split.range(start, end, Boundary.HEADING);
-    else split.sentences(start, end);
-  });
+  for (const { start, end, heading } of blocks(text)) {
+    if (heading) {
+      split.range(start, end, Boundary.HEADING);
+      if (budget.spend(end - start)) yield;
+    } else {
+      yield* split.sentences(start, end, budget);
+    }
+  }
   return units;
 }
 
+interface Block {
+  start: number;
+  end: number;
+  heading: boolean;
+}
+
 /**
- * Calls `visit` for each paragraph (lines up to a blank line) and each markdown
- * heading line, which is a block of its own. Lines inside ``` or ~~~ fences are
- * never headings: `# comment` in a shell snippet is code.
+ * Each paragraph (lines up to a blank line) and each markdown heading line,
+ * which is a block of its own. Lines inside ``` or ~~~ fences are never
+ * headings: `# comment` in a shell snippet is code.
  */
-function forEachBlock(text: string, visit: (start: number, end: number, heading: boolean) => void): void {
+function* blocks(text: string): Generator<Block, void, void> {
   let blockStart = -1;
   let inFence = false;
   for (let lineStart = 0; lineStart <= text.length; ) {
     const newline = text.indexOf("\n", lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     if (lineEnd === lineStart) {
-      if (blockStart !== -1) visit(blockStart, lineStart - 1, false);
+      if (blockStart !== -1) yield { start: blockStart, end: lineStart - 1, heading: false };
       blockStart = -1;
     } else if (!inFence && isHeading(text, lineStart, lineEnd)) {
-      if (blockStart !== -1) visit(blockStart, lineStart - 1, false);
-      visit(lineStart, lineEnd, true);
+      if (blockStart !== -1) yield { start: blockStart, end: lineStart - 1, heading: false };
+      yield { start: lineStart, end: lineEnd, heading: true };
       blockStart = -1;
     } else {
       if (text.startsWith("```", lineStart) || text.startsWith("~~~", lineStart)) inFence = !inFence;
@@ -59,7 +75,7 @@ function forEachBlock(text: string, visit: (start: number, end: number, heading:
     }
     lineStart = lineEnd + 1;
   }
-  if (blockStart !== -1) visit(blockStart, text.length, false);
+  if (blockStart !== -1) yield { start: blockStart, end: text.length, heading: false };
 }
 
 /** `#` to `######` followed by a space or the end of the line. */
@@ -77,13 +93,17 @@ class Splitter {
     private readonly units: Unit[],
   ) {}
 
-  /** Sentences of a paragraph; line breaks inside it are layout (PDF lines), not sentence ends. */
-  sentences(start: number, end: number): void {
+  /**
+   * Sentences of a paragraph; line breaks inside it are layout (PDF lines), not
+   * sentence ends. Yields between sentences: a text file may be one paragraph.
+   */
+  *sentences(start: number, end: number, budget: SliceBudget): Steps<void> {
     sentences ??= new Intl.Segmenter("en", { granularity: "sentence" });
     const paragraph = this.text.slice(start, end).replaceAll("\n", " ");
     let before: Boundary = Boundary.PARAGRAPH;
     for (const { index, segment } of sentences.segment(paragraph)) {
       if (this.range(start + index, start + index + segment.length, before)) before = Boundary.SENTENCE;
+      if (budget.spend(segment.length)) yield;
     }
   }
 

@@ -1,8 +1,9 @@
 // Splits a document into chunks that each fit one bge-base-en-v1.5 input
 // (512 tokens with [CLS] and [SEP]). Offsets point into joinPages(pages).text,
 // the normalised text that FTS5 indexes and that citations quote.
-import { Boundary, type Unit, splitUnits } from "./chunk-units";
-import { joinPages, type PageText, pageAt } from "./text";
+import { Boundary, type Unit, unitSteps } from "./chunk-units";
+import { runSteps, runStepsCooperatively, SliceBudget, type Steps, unlimited } from "./cooperative";
+import { joinPageSteps, type PageText, pageAt } from "./text";
 import { estimateTokens } from "./token-estimate";
 
 export type { PageText } from "./text";
@@ -47,9 +48,34 @@ const HEADING_MIN_FILL = 0.25;
  * sentences (up to `overlapTokens`). Deterministic; linear in the text length.
  */
 export function chunkDocument(pages: readonly PageText[], options?: Partial<ChunkingOptions>): Chunk[] {
-  const { maxTokens, overlapTokens } = resolve(options);
-  const joined = joinPages(pages);
-  const units = splitUnits(joined.text, maxTokens);
+  return runSteps(chunkSteps(pages, resolve(options), unlimited()));
+}
+
+// About 5-20 ms of chunking on one core: short enough that a request waiting
+// for the thread is served promptly, long enough that pausing costs nothing.
+export const DEFAULT_SLICE_CHARS = 64_000;
+
+export interface CooperativeChunking extends Partial<ChunkingOptions> {
+  /** Awaited between slices of the work: whatever lets the runtime serve other requests. */
+  pause: () => Promise<void>;
+  /** Characters of text one slice works through, per stage (joining pages, splitting units, packing chunks). */
+  sliceChars?: number;
+}
+
+/**
+ * Exactly chunkDocument(pages, options), done in slices of about `sliceChars`
+ * characters with `await pause()` between them, so that a large document never
+ * holds the thread for long.
+ */
+export async function chunkDocumentCooperatively(pages: readonly PageText[], options: CooperativeChunking): Promise<Chunk[]> {
+  const budget = new SliceBudget(options.sliceChars ?? DEFAULT_SLICE_CHARS);
+  return runStepsCooperatively(chunkSteps(pages, resolve(options), budget), options.pause);
+}
+
+function* chunkSteps(pages: readonly PageText[], options: ChunkingOptions, budget: SliceBudget): Steps<Chunk[]> {
+  const { maxTokens, overlapTokens } = options;
+  const joined = yield* joinPageSteps(pages, budget);
+  const units = yield* unitSteps(joined.text, maxTokens, budget);
   const packer = new Packer(joined.text, units, maxTokens);
   const chunks: Chunk[] = [];
   let start = 0;
@@ -68,6 +94,7 @@ export function chunkDocument(pages: readonly PageText[], options?: Partial<Chun
     next = range.end;
     const following = units[next];
     start = following === undefined || following.before === Boundary.HEADING ? next : packer.overlapStart(range, overlapTokens);
+    if (budget.spend(range.text.length)) yield;
   }
   return chunks;
 }

@@ -1,5 +1,6 @@
 // Text as the rest of the pipeline sees it: one canonical form for what is
 // embedded, indexed and shown, and the page map of a multi-page document.
+import { runSteps, type SliceBudget, type Steps, unlimited } from "./cooperative";
 
 /** The text of one page; `page` is 1-based. Plain text and markdown are one page. */
 export interface PageText {
@@ -53,6 +54,11 @@ export function normaliseText(raw: string): string {
  * come in ascending order.
  */
 export function joinPages(pages: readonly PageText[]): JoinedPages {
+  return runSteps(joinPageSteps(pages, unlimited()));
+}
+
+/** joinPages as {@link Steps}: yields between pages each time `budget` has been spent on their text. */
+export function* joinPageSteps(pages: readonly PageText[], budget: SliceBudget): Steps<JoinedPages> {
   const parts: string[] = [];
   const pageStarts: number[] = [];
   const pageNumbers: number[] = [];
@@ -62,6 +68,7 @@ export function joinPages(pages: readonly PageText[]): JoinedPages {
     if (!Number.isInteger(page) || page <= previous) throw new RangeError(`pages must be ascending 1-based integers, got ${page} after ${previous}`);
     previous = page;
     const normalised = normaliseText(text);
+    if (budget.spend(text.length)) yield;
     if (normalised === "") continue;
     if (parts.length > 0) {
       parts.push(PAGE_SEPARATOR);
