@@ -101,6 +101,14 @@ export function* allVectors(sql: SqlStorage): Generator<VectorRow & { indexed: I
   }
 }
 
+/** Up to `limit` vectors stored after rowid `after`, in rowid order, each with its rowid: for loading in slices. */
+export function vectorPage(sql: SqlStorage, after: number, limit: number): (VectorRow & { indexed: IndexedMetadata; rowid: number })[] {
+  return sql
+    .exec(`SELECT rowid, id, namespace, vals, metadata, indexed FROM vectors WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, limit)
+    .toArray()
+    .map((row) => ({ ...vectorRow(row), indexed: parseIndexed(row["indexed"]), rowid: Number(row["rowid"]) }));
+}
+
 function parseIndexed(json: unknown): IndexedMetadata {
   const entries: unknown = typeof json === "string" ? JSON.parse(json) : [];
   const indexed = new Map<string, IndexedValue>();

@@ -18,6 +18,9 @@ export interface LocalIndexInfo {
   processedUpToMutation: string | null;
 }
 
+// Vectors read from storage between two pauses while the index loads (a few ms of work).
+const LOAD_SLICE = 2000;
+
 export class LocalVectorIndex extends DurableObject<LocalServicesEnv> {
   private readonly config: IndexConfig;
   private readonly sql: SqlStorage;
@@ -29,6 +32,13 @@ export class LocalVectorIndex extends DurableObject<LocalServicesEnv> {
     this.sql = ctx.storage.sql;
     storage.createSchema(this.sql);
     storage.pinDimensions(this.sql, this.config.dimensions, this.config.name);
+    // A persisted local index grows with every `npm run dev` session (100k
+    // vectors are hundreds of MB): loaded in one go at the first write after a
+    // restart, it held the whole local process, gateway included, for seconds.
+    // Loaded in slices instead, while this object alone waits for it.
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store = await this.loadInSlices();
+    });
   }
 
   write(kind: "insert" | "upsert", vectors: StoredVector[]): VectorizeAsyncMutation {
@@ -131,8 +141,25 @@ export class LocalVectorIndex extends DurableObject<LocalServicesEnv> {
     store.put(row.id, row.namespace, row.values, indexed);
   }
 
+  private async loadInSlices(): Promise<VectorStore> {
+    const store = this.emptyStore();
+    for (let after = 0; ; ) {
+      const page = storage.vectorPage(this.sql, after, LOAD_SLICE);
+      for (const row of page) store.put(row.id, row.namespace, row.values, row.indexed);
+      const last = page.at(-1);
+      if (page.length < LOAD_SLICE || last === undefined) return store;
+      after = last.rowid;
+      // A timer lets the runtime read its sockets: see ingest-consumer/yield-to-loop.ts.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  private emptyStore(): VectorStore {
+    return new VectorStore(this.config.dimensions, this.config.metric, new Set(this.config.metadataIndexes.map((i) => i.property)));
+  }
+
   private load(): VectorStore {
-    const store = new VectorStore(this.config.dimensions, this.config.metric, new Set(this.config.metadataIndexes.map((i) => i.property)));
+    const store = this.emptyStore();
     for (const row of storage.allVectors(this.sql)) store.put(row.id, row.namespace, row.values, row.indexed);
     this.store = store;
     return store;
