@@ -23,6 +23,9 @@ import { askRoute } from "./routes/ask";
 import { documents } from "./routes/documents";
 import { health } from "./routes/health";
 import { searchRoute } from "./routes/search";
+import { meterRequests } from "./usage/meter-requests";
+import { adminUsageRoute } from "./usage/routes/admin-usage";
+import { usageRoute } from "./usage/routes/usage";
 
 // A client's own X-Request-Id is kept only if short and made of [A-Za-z0-9_=-]
 // (hono checks the characters): it is echoed into headers and logs.
@@ -42,17 +45,21 @@ app.use(releaseUnreadBody);
 app.use(wrongMethod(app));
 // Requests without a tenant are limited per address; /v1 requests per tenant (after auth).
 app.use("*", async (c, next) => (c.req.path === "/v1" || c.req.path.startsWith("/v1/") ? next() : limitAddress(c, next)));
-app.use("/v1/*", requireAuth, admitTenant);
+app.use("/v1/*", requireAuth, meterRequests);
+// Before admission: it reads the JSON body of an AI route to reserve the request's estimated cost.
+for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
+app.use("/v1/*", admitTenant);
 
 app.route("/health", health);
 // After the tenant is admitted and before anything reads the body: a request for the backend is forwarded untouched.
 app.use("/v1/*", rollout);
 app.route("/v1/documents", documents);
-for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
 app.route("/v1/search", searchRoute);
 app.route("/v1/ask", askRoute);
 app.route("/v1/admin/rollout", rolloutAdmin);
 app.route("/v1/admin", admin);
+app.route("/v1/usage", usageRoute);
+app.route("/v1/admin/usage", adminUsageRoute);
 app.route("/v1", aiRoutes);
 // Last: whatever the gateway does not serve itself may belong to a backend (PROXY_CONFIG).
 app.route("/", proxy);

@@ -1,14 +1,14 @@
 import type { RequestIdVariables } from "hono/request-id";
 import type { CorpusState } from "../shared/corpus-gate";
-import type { RateDecision } from "./edge/limits/window";
 import type { ErrorCode } from "./errors";
+import type { RequestMeter } from "./usage/request-meter";
 
 /** Who is calling, established only from a verified token. */
 export interface Caller {
   tenantId: string;
   subject: string;
   role: string;
-  /** The token's `plan` claim: picks the tenant's row of rate limits. */
+  /** The token's `plan` claim: picks the tenant's row of rate limits and of budgets. */
   plan?: string | undefined;
 }
 
@@ -33,5 +33,7 @@ export interface AppEnv {
     /** The tenant's corpus, from the gate; absent when the gate was unreachable (then nothing is cached). */
     corpus: CorpusState | undefined;
     edge: EdgeOutcome;
+    /** This request's AI usage, sent to the tenant's gate when the request ends. */
+    usage: RequestMeter;
   };
 }

@@ -20,6 +20,8 @@ const ERROR_STATUS = {
   request_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  budget_exceeded: 429,
+  tokens_rate_limited: 429,
   internal_error: 500,
   server_misconfigured: 500,
   model_error: 502,

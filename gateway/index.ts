@@ -1,7 +1,9 @@
 import { app } from "./app";
 import { runHealthChecks } from "./proxy/health-checks";
 
+export { SemanticAnswerCache } from "./answer/semantic-answer-cache";
 export { TenantGate } from "./edge/limits/tenant-gate";
+export { NeuronAllowance } from "./usage/neuron-allowance";
 export { UpstreamHealth } from "./proxy/upstream-health";
 
 export default {

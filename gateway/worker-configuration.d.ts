@@ -28,6 +28,7 @@ interface GatewayEnv {
 	JWT_MAX_LIFETIME_SECONDS: string;
 	JWT_SECRET: string;
 	MAX_UPLOAD_BYTES: string;
+	NEURON_ALLOWANCE: DurableObjectNamespace<import("./index").NeuronAllowance>;
 	OPENAI_API_KEY: string;
 	OPENAI_BASE_URL: string;
 	OPERATOR_ISSUER: string;
@@ -37,8 +38,10 @@ interface GatewayEnv {
 	RATE_LIMIT_FAIL_OPEN: string;
 	RERANK_MODEL: string;
 	ROLLOUT: KVNamespace;
+	SEMANTIC_CACHE: DurableObjectNamespace<import("./index").SemanticAnswerCache>;
 	STRIPE_WEBHOOK_SECRET: string;
 	TENANT_GATE: DurableObjectNamespace<import("./index").TenantGate>;
 	UPSTREAM_HEALTH: DurableObjectNamespace<import("./index").UpstreamHealth>;
+	USAGE_CONFIG: string;
 	VECTORIZE: Vectorize;
 }
