@@ -31,7 +31,7 @@ export class ModelError extends Error {
   }
 }
 
-const MAX_OUTPUT_TOKENS = 1024;
+export const MAX_OUTPUT_TOKENS = 1024;
 
 // Workers AI answers in one of two shapes, by model family: `{ response }`
 // (Llama, Mistral) or OpenAI's chat completion (GLM, Gemma 4, Qwen 3).

@@ -8,6 +8,7 @@ import { search } from "../retrieval/search";
 import type { Degraded, SearchMode, SearchResult } from "../retrieval/types";
 import { MAX_VECTOR_TOP_K } from "../retrieval/vector";
 import { requireJsonBody } from "../middleware/json-content-type";
+import { meteredSearchDeps } from "../usage/metered-deps";
 import { validate } from "../validation";
 
 export const MAX_QUERY_LENGTH = 2000;
@@ -39,8 +40,12 @@ export const searchRoute = new Hono<AppEnv>().post("/", requireJsonBody, validat
   const started = Date.now();
   const request = c.req.valid("json");
   const cache = await openCacheEntry<SearchResponse>(c, { route: "POST /v1/search", body: request, settings: searchSettings(c.env) });
-  if (cache.hit) return c.json(cache.hit.value, 200, cache.headers());
-  const { hits, degraded } = await search(searchDeps(c.env), c.get("caller").tenantId, request);
+  if (cache.hit) {
+    c.get("usage").answeredWithoutModel("hit");
+    return c.json(cache.hit.value, 200, cache.headers());
+  }
+  const deps = meteredSearchDeps(searchDeps(c.env), c.get("usage"), c.env, { embeddingAnswers: true });
+  const { hits, degraded } = await search(deps, c.get("caller").tenantId, request);
   const body: SearchResponse = {
     results: hits.map(({ vectorScore: _, ...result }) => result),
     tookMs: Date.now() - started,
