@@ -10,6 +10,7 @@ import { type ConsumerConfig, readConfig } from "./config";
 import { describeFailure, withTimeout } from "./failures";
 import { type IngestDeps, ingest } from "./pipeline";
 import { recordAttemptError } from "./status";
+import { IngestUsage } from "./usage";
 
 export async function handleBatch(batch: MessageBatch<unknown>, env: ConsumerEnv): Promise<void> {
   const config = readConfig(env);
@@ -54,8 +55,11 @@ async function handleMessage(deps: IngestDeps, queue: string, message: Message<u
     return;
   }
   const body = parsed.data;
+  const usage = new IngestUsage(body.tenantId, deps.config.embeddingModel);
+  let recorded: { ready: boolean; pages: number } = { ready: false, pages: 0 };
   try {
-    const outcome = await ingest(deps, body);
+    const outcome = await ingest({ ...deps, embed: usage.meter(deps.embed) }, body);
+    if (outcome.kind === "ready") recorded = { ready: true, pages: outcome.pages };
     switch (outcome.kind) {
       case "ready":
       case "skipped":
@@ -78,6 +82,8 @@ async function handleMessage(deps: IngestDeps, queue: string, message: Message<u
     console.error("ingest attempt failed", { documentId: body.documentId, attempt: message.attempts, ...failure });
     await recordAttemptError(deps.db, body.documentId, body.ingestKey, `${failure.code}: ${failure.detail}`).catch(() => {});
     message.retry({ delaySeconds: delay(deps.config, message.attempts, failure.minDelaySeconds) });
+  } finally {
+    await usage.record(deps.db, recorded);
   }
 }
 

@@ -27,7 +27,7 @@ export interface IngestDeps {
 }
 
 export type Outcome =
-  | { kind: "ready"; chunks: number }
+  | { kind: "ready"; chunks: number; pages: number }
   /** Nothing to do: the document is gone, finished, or now belongs to a newer ingestion. */
   | { kind: "skipped"; reason: string }
   /** Permanent: retrying cannot help. */
@@ -98,7 +98,7 @@ export async function ingest(deps: IngestDeps, message: IngestMessage): Promise<
     await gate.corpusChanged(doc.id).catch((error: unknown) => console.error("corpus change not settled", { documentId: doc.id, error: String(error) }));
   }
   if (!marked) return abandon(deps, message, Math.max(previous, chunks.length));
-  return { kind: "ready", chunks: chunks.length };
+  return { kind: "ready", chunks: chunks.length, pages: pageCount };
 }
 
 /** Embeds and stores one step of chunks; false when the document is no longer this ingestion's. */
