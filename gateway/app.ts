@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { isOpenAiPath, openAiErrorResponse } from "./ai/openai-error";
-import { aiRoutes } from "./ai/routes";
+import { aiBodyLimit, aiRoutes } from "./ai/routes";
 import type { AppEnv } from "./context";
 import { requireAuth } from "./edge/auth/require-auth";
 import { cors } from "./edge/cors";
@@ -48,6 +48,7 @@ app.use("*", async (c, next) => (c.req.path === "/v1" || c.req.path.startsWith("
 app.use("/v1/*", requireAuth, meterRequests);
 // Before admission: it reads the JSON body of an AI route to reserve the request's estimated cost.
 for (const path of ["/v1/search/*", "/v1/ask/*", "/v1/admin/*"]) app.use(path, jsonBodyLimit);
+for (const path of ["/v1/chat/completions", "/v1/embeddings"]) app.use(path, aiBodyLimit);
 app.use("/v1/*", admitTenant);
 
 app.route("/health", health);

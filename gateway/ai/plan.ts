@@ -2,6 +2,7 @@
 // alone; `auto` classified by the routing rule, maybe re-assigned by an
 // experiment, followed by the rest of the fallback chain that can honour
 // the request's parameters.
+import { withinFreeAllocation } from "../usage/free-neuron-guard";
 import type { AiConfig } from "./config";
 import type { ChatRequest } from "./chat-request";
 import { incapability } from "./capabilities";
@@ -23,9 +24,11 @@ export interface PlanInput {
   complexityHint: string | undefined;
   userKey: string;
   openAiConfigured: boolean;
+  /** The free daily Workers AI Neurons are spent and the guard is on (usage/free-neuron-guard.ts). */
+  freeNeuronsSpent?: boolean;
 }
 
-export async function planChat({ request, config, complexityHint, userKey, openAiConfigured }: PlanInput): Promise<Plan> {
+export async function planChat({ request, config, complexityHint, userKey, openAiConfigured, freeNeuronsSpent = false }: PlanInput): Promise<Plan> {
   const served = (model: ChatModel) => model.provider !== "openai" || openAiConfigured;
   if (request.model !== "auto") {
     const model = findChatModel(request.model);
@@ -44,5 +47,6 @@ export async function planChat({ request, config, complexityHint, userKey, openA
     const first = models[0];
     throw (first && incapability(first, request)) ?? new OpenAiError(400, "invalid_request_error", "no_model", "No configured model can serve this request.");
   }
-  return { chain, complexity, reason, assignment };
+  // Once the free Neurons are spent, the next model off Workers AI goes first; Workers AI stays as the last resort.
+  return { chain: withinFreeAllocation(chain, freeNeuronsSpent), complexity, reason, assignment };
 }

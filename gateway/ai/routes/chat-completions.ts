@@ -17,6 +17,9 @@ import { parseBody } from "../parse-body";
 import { type Plan, planChat } from "../plan";
 import type { ProviderFailure } from "../providers/provider";
 import { recordCall, recordRequest } from "../record";
+import { meterProviderCall } from "../../usage/meter-provider-call";
+import { settle } from "../../usage/meter-requests";
+import { freeNeuronsSpent } from "../../usage/free-neuron-guard";
 import { experimentHeader, routeHeader } from "../route-header";
 import { pump, type StreamEnd } from "../stream-response";
 
@@ -33,6 +36,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     complexityHint: c.req.header("X-Complexity"),
     userKey: userKey(caller.tenantId, request.user ?? caller.subject),
     openAiConfigured: deps.clients.openai !== undefined,
+    freeNeuronsSpent: await freeNeuronsSpent(c.env),
   });
   const call = callRecorder(c, plan, request.stream === true);
   const chain: ChainDeps = {
@@ -56,6 +60,7 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
         : undefined;
     if (cache?.hit) {
       const { completion, route } = cache.hit.value;
+      c.get("usage").answeredWithoutModel("hit", completion.model);
       recordRequest(c, { ...requestFields(plan, findChatModel(completion.model) ?? plan.chain[0]), status: "ok", latencyMs: 0, inputTokens: 0, outputTokens: 0 });
       return c.json(completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...cache.headers() });
     }
@@ -74,10 +79,17 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   if (!served.ok) throw refusal(c, plan, served);
   if (edge) edge.model = served.model.id;
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  // The stream meters itself (and settles its budget reservation) when it ends, with its real usage.
+  const meter = c.get("usage");
+  meter.streaming = true;
   c.executionCtx.waitUntil(
-    pump(served.value, writable.getWriter(), request).then(({ usage, estimated, outcome, failure }) =>
-      call(served.model, Date.now() - started, usage, estimated, outcome, failure),
-    ),
+    pump(served.value, writable.getWriter(), request)
+      .then(({ usage, estimated, outcome, failure }) => {
+        call(served.model, Date.now() - started, usage, estimated, outcome, failure);
+        return outcome === "ok" ? 200 : 502;
+      })
+      .catch(() => 500)
+      .then((status) => settle(c, meter, status, Date.now() - started)),
   );
   return c.body(readable, 200, {
     "Content-Type": "text/event-stream; charset=utf-8",
@@ -133,6 +145,8 @@ function callRecorder(c: Context<AppEnv>, plan: Plan, stream: boolean) {
       outcome,
       failure: failure?.kind ?? null,
     });
+    // The last call is the one whose result the client got; failed attempts before it are calls behind the request.
+    meterProviderCall(c.get("usage"), { provider: model.provider, model: model.id, variant: plan.assignment?.variant ?? null, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, latencyMs, outcome }, final);
     // Failed attempts in the chain are not the request's end; refusal() logs a request no model served.
     if (!final) return;
     recordRequest(c, {

@@ -12,6 +12,7 @@ import { findEmbeddingModel } from "../models";
 import { invalidParam, modelNotFound, modelsUnavailable, OpenAiError, unsupportedParam } from "../openai-error";
 import { parseBody } from "../parse-body";
 import { recordCall, recordRequest } from "../record";
+import { meterProviderCall } from "../../usage/meter-provider-call";
 
 /** OpenAI's own limit on inputs per request. */
 const MAX_INPUTS = 2048;
@@ -53,6 +54,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
       : undefined;
   const row = { kind: "embeddings" as const, model: model.id, provider: model.provider, route: "explicit", experiment: null, variant: null, outputTokens: 0 };
   if (cache?.hit) {
+    c.get("usage").answeredWithoutModel("hit", model.id);
     recordRequest(c, { ...row, status: "ok", latencyMs: 0, inputTokens: 0 });
     return c.json(responseOf(cache.hit.value, model.id, request.encoding_format), 200, cache.headers());
   }
@@ -79,6 +81,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     outcome: result.ok ? "ok" : "failed",
     failure: result.ok ? null : result.error.kind,
   });
+  meterProviderCall(c.get("usage"), { provider: model.provider, model: model.id, variant: null, inputTokens: result.ok ? promptTokens : 0, outputTokens: 0, latencyMs, outcome: result.ok ? "ok" : "failed" }, true);
   if (!result.ok) {
     recordRequest(c, { ...row, status: "error", latencyMs, inputTokens: 0 });
     if (result.error.kind === "bad_request") {

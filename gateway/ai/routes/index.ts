@@ -14,11 +14,10 @@ import { models } from "./models";
 const MAX_AI_BODY_BYTES = 4 * 1024 * 1024;
 
 // Refused bodies are let go of (middleware/body-limit.ts); the error takes OpenAI's shape on these paths.
-const aiBodyLimit = limitBody(MAX_AI_BODY_BYTES, (max) => new ApiError("request_too_large", `Request bodies may be at most ${max} bytes.`));
+export const aiBodyLimit = limitBody(MAX_AI_BODY_BYTES, (max) => new ApiError("request_too_large", `Request bodies may be at most ${max} bytes.`));
 
+// aiBodyLimit is applied by gateway/app.ts before admission, which reads the body to reserve the request's budget.
 export const aiRoutes = new Hono<AppEnv>()
-  .use("/chat/completions", aiBodyLimit)
-  .use("/embeddings", aiBodyLimit)
   .use("/feedback", jsonBodyLimit)
   .route("/chat/completions", chatCompletions)
   .route("/embeddings", embeddings)
