@@ -8,10 +8,12 @@ import { ApiError } from "../errors";
 import type { Admission, Amount } from "./budget-ledger";
 import { type PlanLimits, planLimits, usageConfig } from "./config";
 import { estimateRequest } from "./estimators";
+import { usageRouteOf } from "./meter-requests";
 
 export async function budgetRequest(c: Context<AppEnv>): Promise<{ limits: PlanLimits; estimate: Amount } | undefined> {
-  const meter = c.get("usage");
-  if (c.req.method !== "POST" || meter.route === "other") return undefined;
+  // By path: the backend proxy's routes are admitted by the same gate without a meter.
+  const route = usageRouteOf(c.req.path);
+  if (c.req.method !== "POST" || route === "other") return undefined;
   const limits = planLimits(usageConfig(c.env), c.get("caller").plan);
   const { semanticCache: _, ...amounts } = limits;
   if (Object.values(amounts).every((v) => v === null)) return undefined;
@@ -21,7 +23,7 @@ export async function budgetRequest(c: Context<AppEnv>): Promise<{ limits: PlanL
   } catch {
     return undefined;
   }
-  const estimate = estimateRequest(meter.route, body, c.env);
+  const estimate = estimateRequest(route, body, c.env);
   return estimate ? { limits, estimate } : undefined;
 }
 
