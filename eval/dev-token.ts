@@ -13,11 +13,14 @@ export interface DevTokenClaims {
 }
 
 export async function mintDevToken(secret: string, claims: DevTokenClaims): Promise<string> {
+  // One clock reading for both claims: read twice, a second boundary between
+  // them made the lifetime one second off (and the gateway caps lifetimes).
+  const now = Math.floor(Date.now() / 1000);
   let jwt = new SignJWT({ tenant: claims.tenant, ...(claims.role ? { role: claims.role } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(claims.sub ?? "eval")
-    .setIssuedAt()
-    .setExpirationTime(`${claims.ttlSeconds ?? 6 * 3600}s`);
+    .setIssuedAt(now)
+    .setExpirationTime(now + (claims.ttlSeconds ?? 6 * 3600));
   if (claims.issuer) jwt = jwt.setIssuer(claims.issuer);
   if (claims.audience) jwt = jwt.setAudience(claims.audience);
   return jwt.sign(new TextEncoder().encode(secret));
