@@ -78,3 +78,21 @@ export function isLocalUrl(url: string): boolean {
   const host = new URL(url).hostname;
   return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".localhost");
 }
+
+/** A script's expected way out: one line on stderr and this exit code (2 for usage, 1 for a failure). */
+export class Stop extends Error {
+  constructor(message: string, readonly code: number) {
+    super(message);
+  }
+}
+
+/** Runs a script's body, turning a Stop into its line and exit code; anything else is a bug and propagates. */
+export async function runStoppable(name: string, stderr: { write(text: string): unknown }, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof Stop)) throw error;
+    stderr.write(`${name}: ${error.message}\n`);
+    return error.code;
+  }
+}

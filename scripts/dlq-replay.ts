@@ -1,7 +1,7 @@
 // `npm run dlq:replay -- (--all | --id ID ...) [--dry-run] [--url URL] [--token TOKEN]`
 // Replays dead-lettered ingestions through the gateway's admin API. Exits 1
 // when anything failed, 2 on bad usage.
-import { gatewayTarget, type GatewayTarget, isLocalUrl, one, parseOptions, unreachable } from "./cli";
+import { gatewayTarget, type GatewayTarget, isLocalUrl, one, parseOptions, runStoppable, Stop, unreachable } from "./cli";
 import { localAuth, signLocalToken } from "./dev-credentials";
 import type { ScriptHost } from "./host";
 
@@ -18,20 +18,8 @@ export const USAGE = `usage: npm run dlq:replay -- (--all | --id ID [--id ID ...
 interface Item { id: string; documentId?: string; tenantId?: string; reason?: string }
 interface Report { replayed: Item[]; skipped: Item[]; failed: Item[]; more: boolean }
 
-class Stop extends Error {
-  constructor(message: string, readonly code: number) {
-    super(message);
-  }
-}
-
-export async function main(host: ScriptHost): Promise<number> {
-  try {
-    return await run(host);
-  } catch (error) {
-    if (!(error instanceof Stop)) throw error;
-    host.stderr.write(`dlq:replay: ${error.message}\n`);
-    return error.code;
-  }
+export function main(host: ScriptHost): Promise<number> {
+  return runStoppable("dlq:replay", host.stderr, () => run(host));
 }
 
 async function run(host: ScriptHost): Promise<number> {

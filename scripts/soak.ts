@@ -2,7 +2,7 @@
 // Uploads `count` distinct documents to a running gateway, polls until every
 // one is ready or failed, and prints the outcome. Pair it with
 // LOCAL_AI_FAULTS in .dev.vars to watch retries and dead letters work.
-import { gatewayTarget, type GatewayTarget, isLocalUrl, one, parseOptions, positiveInteger, unreachable } from "./cli";
+import { gatewayTarget, type GatewayTarget, isLocalUrl, one, parseOptions, positiveInteger, runStoppable, Stop, unreachable } from "./cli";
 import { localAuth, signLocalToken } from "./dev-credentials";
 import type { ScriptHost } from "./host";
 import { progressLine } from "./progress-line";
@@ -17,20 +17,8 @@ export const USAGE = `usage: npm run soak -- [options]
 
 interface Doc { id: string; status: string; attempts: number; chunks: number | null; progress: { done: number; total: number }; error: { code: string; message: string } | null }
 
-class Stop extends Error {
-  constructor(message: string, readonly code: number) {
-    super(message);
-  }
-}
-
-export async function main(host: ScriptHost): Promise<number> {
-  try {
-    return await run(host);
-  } catch (error) {
-    if (!(error instanceof Stop)) throw error;
-    host.stderr.write(`soak: ${error.message}\n`);
-    return error.code;
-  }
+export function main(host: ScriptHost): Promise<number> {
+  return runStoppable("soak", host.stderr, () => run(host));
 }
 
 async function run(host: ScriptHost): Promise<number> {
