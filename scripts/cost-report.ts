@@ -29,7 +29,7 @@ interface Args {
   json: boolean;
 }
 
-function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Args | "help" {
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Args | "help" {
   const parsed = parseOptions(argv, {
     url: { type: "string" }, token: { type: "string" }, from: { type: "string" }, to: { type: "string" },
     requests: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" },
