@@ -3,48 +3,59 @@
 // gateway recorded (GET /v1/admin/usage) and projected to N requests a month
 // (default 10 million) with the recorded mix, the all-OpenAI baseline beside
 // it. Exit codes: 0 printed, 1 the gateway could not be read, 2 bad usage.
-import { SignJWT } from "jose";
 import type { AdminUsageResponse } from "../gateway/usage/routes/admin-usage";
-import { type CostLines, project, SPEC } from "../shared/usage/projection";
+import { type CostLines, DURABLE_OBJECT_REQUESTS_PER_REQUEST, project, SPEC } from "../shared/usage/projection";
+import { gatewayTarget, one, parseOptions, positiveInteger, runStoppable, Stop, unreachable } from "./cli";
+import { localAuth, signLocalToken } from "./dev-credentials";
 import type { ScriptHost } from "./host";
 
-const USAGE = "usage: npm run cost:report -- [--url http://localhost:8787] [--token ADMIN_JWT] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--requests 10000000] [--json]";
+export const USAGE = `usage: npm run -s cost:report -- [options]
+
+  --url URL        the gateway (default: GATEWAY_URL, else http://localhost:8787)
+  --token JWT      an operator's admin token (default: one signed from .dev.vars for the local stack)
+  --from DATE      first day of the range, YYYY-MM-DD (default: 30 days ago)
+  --to DATE        last day of the range, YYYY-MM-DD (default: today)
+  --requests N     monthly volume to project to (default 10000000)
+  --json           the report and the projection as one JSON line
+  --help`;
 
 interface Args {
   url: string;
-  token?: string;
-  from?: string;
-  to?: string;
+  urlSource: ReturnType<typeof gatewayTarget>;
+  token: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
   requests: number;
   json: boolean;
 }
 
-function parseArgs(argv: readonly string[]): Args | string {
-  const args: Args = { url: "http://localhost:8787", requests: 10_000_000, json: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === "--json") args.json = true;
-    else if (value === undefined) return `${flag} needs a value`;
-    else if (flag === "--url") args.url = value.replace(/\/$/, "");
-    else if (flag === "--token") args.token = value;
-    else if (flag === "--from") args.from = value;
-    else if (flag === "--to") args.to = value;
-    else if (flag === "--requests" && Number.isSafeInteger(Number(value)) && Number(value) > 0) args.requests = Number(value);
-    else return `unknown or invalid argument ${flag}`;
-    if (flag !== "--json") i++;
-  }
-  return args;
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Args | "help" {
+  const parsed = parseOptions(argv, {
+    url: { type: "string" }, token: { type: "string" }, from: { type: "string" }, to: { type: "string" },
+    requests: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" },
+  });
+  if (!parsed.ok) throw new Stop(`${parsed.error} (npm run cost:report -- --help for usage)`, 2);
+  if (parsed.value.flags.has("help")) return "help";
+  const target = gatewayTarget(one(parsed.value, "url"), env);
+  if (!target.ok) throw new Stop(target.error, 2);
+  const requests = positiveInteger(parsed.value, "requests", 10_000_000);
+  if (!requests.ok) throw new Stop(requests.error, 2);
+  return {
+    url: target.value.url.replace(/\/$/, ""),
+    urlSource: target,
+    token: one(parsed.value, "token"),
+    from: one(parsed.value, "from"),
+    to: one(parsed.value, "to"),
+    requests: requests.value,
+    json: parsed.value.flags.has("json"),
+  };
 }
 
 async function adminToken(host: ScriptHost): Promise<string> {
-  const vars = host.devVars();
-  const secret = vars["JWT_SECRET"];
-  if (!secret) throw new Error("no JWT_SECRET in .dev.vars: run `npm run dev` once, or pass --token");
-  let jwt = new SignJWT({ tenant: "operator", role: "admin" }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject("cost-report").setIssuedAt().setExpirationTime("10m");
-  if (vars["JWT_ISSUER"]) jwt = jwt.setIssuer(vars["JWT_ISSUER"]);
-  if (vars["JWT_AUDIENCE"]) jwt = jwt.setAudience(vars["JWT_AUDIENCE"]);
-  return jwt.sign(new TextEncoder().encode(secret));
+  const auth = await localAuth(host);
+  const token = await signLocalToken(auth, { sub: "cost-report", tenant: auth.operatorTenant, role: "admin", ttlSeconds: 600 });
+  if (!token.ok) throw new Stop(`${token.error}; or pass --token`, 2);
+  return token.value;
 }
 
 const usd = (n: number) => `$${n.toFixed(n !== 0 && Math.abs(n) < 0.01 ? 6 : 2)}`;
@@ -54,27 +65,32 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const lpad = (s: string, n: number) => s.padStart(n);
 
 export async function main(host: ScriptHost): Promise<number> {
-  const args = parseArgs(host.argv);
-  if (typeof args === "string") {
-    host.stderr.write(`cost:report: ${args}\n${USAGE}\n`);
-    return 2;
+  return runStoppable("cost:report", host.stderr, () => report(host));
+}
+
+async function report(host: ScriptHost): Promise<number> {
+  const args = parseArgs(host.argv, host.env);
+  if (args === "help") {
+    host.stdout.write(`${USAGE}\n`);
+    return 0;
   }
-  let body: AdminUsageResponse;
+  const query = new URLSearchParams();
+  if (args.from) query.set("from", args.from);
+  if (args.to) query.set("to", args.to);
+  const token = args.token ?? (await adminToken(host));
+  let response: Response;
   try {
-    const query = new URLSearchParams();
-    if (args.from) query.set("from", args.from);
-    if (args.to) query.set("to", args.to);
-    const response = await fetch(`${args.url}/v1/admin/usage?${query}`, { headers: { Authorization: `Bearer ${args.token ?? (await adminToken(host))}` } });
-    if (!response.ok) throw new Error(`GET /v1/admin/usage answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-    body = await response.json();
+    response = await fetch(`${args.url}/v1/admin/usage?${query}`, { headers: { Authorization: `Bearer ${token}` } });
   } catch (error) {
-    host.stderr.write(`cost:report: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    if (!args.urlSource.ok) throw error;
+    throw new Stop(unreachable(args.urlSource.value, error), 1);
   }
+  if (!response.ok) throw new Stop(`GET /v1/admin/usage answered ${response.status}: ${(await response.text()).slice(0, 300)}`, 1);
+  const body: AdminUsageResponse = await response.json();
   const r = body.report;
-  const p = project(r, args.requests);
+  const p = project(r, args.requests, { ...body.deployment, durableObjectRequestsPerRequest: DURABLE_OBJECT_REQUESTS_PER_REQUEST });
   if (args.json) {
-    host.stdout.write(`${JSON.stringify({ from: body.from, to: body.to, report: r, projection: p })}\n`);
+    host.stdout.write(`${JSON.stringify({ from: body.from, to: body.to, report: r, deployment: body.deployment, projection: p })}\n`);
     return 0;
   }
   const out: string[] = [];
@@ -111,11 +127,17 @@ export async function main(host: ScriptHost): Promise<number> {
   out.push(row("Workers", null, SPEC.after.workers, e.workers, b.workers, true));
   out.push(row("Workers AI", null, SPEC.after.workersAi, e.workersAi, b.workersAi, true));
   out.push(row("OpenAI", SPEC.before.openai, null, e.openai, b.openai, true));
+  out.push(row("Vectorize", null, SPEC.after.vectorize, e.vectorize, b.vectorize, true));
+  out.push(row("Durable Objects", null, null, e.durableObjects, b.durableObjects, true));
+  out.push(row("KV (answer cache)", null, null, e.kv, b.kv, true));
   out.push(row("Backend", SPEC.before.backend, SPEC.after.backend, e.backend, b.backend, false));
   out.push(row("PostgreSQL", SPEC.before.postgres, SPEC.after.postgres, e.postgres, b.postgres, false));
   out.push(row("Redis", SPEC.before.redis, SPEC.after.redis, e.redis, b.redis, false));
   out.push(row("Total", SPEC.before.total, SPEC.after.total, e.total, b.total, true));
   out.push(`  free-tier share at this volume: ${pct(p.freeShare)} (spec claims ${pct(SPEC.freeShareClaim)}+)`);
+  out.push(`  Vectorize: ${count(Math.round(p.platform.vectorQueries))} queries/month over ${count(body.deployment.storedVectors)} stored vectors of ${body.deployment.dimensions} dimensions;`);
+  out.push(`  Durable Objects: ${count(Math.round(p.platform.durableObjectRequests))} requests/month (duration not projected); KV: ${count(Math.round(p.platform.kvReads))} reads (upper bound), ${count(Math.round(p.platform.kvWrites))} writes.`);
+  out.push("  Not projected: Workers CPU time, Durable Object duration, D1 and R2 (small at this volume; see README).");
   if (r.requests.total === 0) out.push("  (nothing recorded yet: run some requests against the stack, wait for the meters to flush, and run this again)");
   host.stdout.write(`${out.join("\n")}\n`);
   return 0;

@@ -101,6 +101,12 @@ export async function getDocument(db: D1Database, tenantId: string, id: string):
   return row ? fromRow(row) : null;
 }
 
+/** Chunks of every tenant's ready documents: the vectors the index holds (for the platform cost projection). */
+export async function readyChunkCount(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT COALESCE(SUM(chunks), 0) AS n FROM documents WHERE status = 'ready'").first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 export async function findDocumentBySha256(db: D1Database, tenantId: string, sha256: string): Promise<DocumentRecord | null> {
   const row = await db
     .prepare("SELECT * FROM documents WHERE tenant_id = ? AND sha256 = ?")

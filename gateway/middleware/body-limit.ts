@@ -1,8 +1,9 @@
 // Request body limits that let go of what they refuse. hono's bodyLimit stops
 // reading an oversized chunked body and leaves it half read: locally, workerd
 // then holds the connection and the next request from any client waits 30 to
-// 60 s (issue 7). Here the refused body is cancelled, whether it was too
-// large by its Content-Length or found too large while reading.
+// 60 s (issue 7). Here a refused body is read to its end and let go of,
+// whether it was too large by its Content-Length or found too large while
+// reading; readCapped does the same for any handler that reads a body itself.
 import type { Context, MiddlewareHandler } from "hono";
 import type { ApiError } from "../errors";
 
@@ -20,28 +21,38 @@ export function limitBody<C extends Context>(maxBytes: number | ((c: C) => numbe
       return next();
     }
     // No length given (chunked): count while reading, and stop at the limit.
-    const reader = body.getReader();
-    const parts: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await drain(reader);
-        throw tooLarge(max, c as C);
-      }
-      parts.push(value);
-    }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const part of parts) {
-      bytes.set(part, offset);
-      offset += part.byteLength;
-    }
+    const bytes = await readCapped(body, max);
+    if (!bytes) throw tooLarge(max, c as C);
     c.req.raw = new Request(c.req.raw, { body: bytes });
     return next();
   };
+}
+
+/**
+ * The whole body, or null when it is longer than `max` bytes: then it has
+ * been read to its end (up to MAX_DRAIN_BYTES) and let go of, never left half read.
+ */
+export async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await drain(reader);
+      return null;
+    }
+    parts.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return bytes;
 }
 
 /** Lets go of a body nobody will read, so the connection is free for the next request. */

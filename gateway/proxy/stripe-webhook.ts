@@ -3,6 +3,7 @@
 // never reaches the billing backend. A valid one is forwarded byte for byte
 // (the body is read to check it, so it is capped at stripeWebhook.maxBytes).
 import { ApiError } from "../errors";
+import { discard, readCapped } from "../middleware/body-limit";
 import type { ProxyConfig } from "./config";
 import { verifyStripeSignature } from "./stripe-signature";
 
@@ -10,7 +11,7 @@ import { verifyStripeSignature } from "./stripe-signature";
 export async function checkedStripeWebhook(request: Request, path: string, config: ProxyConfig, secret: string | undefined): Promise<ArrayBuffer | null> {
   const settings = config.stripeWebhook;
   if (!secret || path !== settings.path || request.method !== "POST") return null;
-  const body = await readCapped(request, settings.maxBytes);
+  const body = await readWebhook(request, settings.maxBytes);
   const check = await verifyStripeSignature(request.headers.get("Stripe-Signature"), body, secret, settings.toleranceSeconds);
   if (!check.ok) {
     console.warn("stripe webhook refused", { reason: check.reason });
@@ -19,23 +20,14 @@ export async function checkedStripeWebhook(request: Request, path: string, confi
   return body;
 }
 
-async function readCapped(request: Request, maxBytes: number): Promise<ArrayBuffer> {
+async function readWebhook(request: Request, maxBytes: number): Promise<ArrayBuffer> {
   const tooLarge = () => new ApiError("request_too_large", `Webhook bodies may be at most ${maxBytes} bytes.`);
-  if (Number(request.headers.get("Content-Length") ?? 0) > maxBytes) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      size += chunk.byteLength;
-      if (size > maxBytes) throw tooLarge();
-      chunks.push(chunk);
-    }
+  if (!request.body) return new ArrayBuffer(0);
+  if (!request.headers.has("Transfer-Encoding") && Number(request.headers.get("Content-Length") ?? 0) > maxBytes) {
+    await discard(request.body);
+    throw tooLarge();
   }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body.buffer;
+  const bytes = await readCapped(request.body, maxBytes);
+  if (!bytes) throw tooLarge();
+  return bytes.buffer;
 }

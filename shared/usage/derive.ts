@@ -32,6 +32,15 @@ export interface DerivedReport {
   usdPer1kQuestions: number | null;
   usdPerIngestedPage: number | null;
   ingest: { ingestions: number; pages: number; usd: number };
+  /**
+   * What the edge layer's own stores were asked for, per the platform's bill:
+   * `vectorQueries` are the query embeddings of searches and questions (each
+   * is one Vectorize query) less the semantic-cache hits (embedded, nothing
+   * queried); `cacheable` the searches and questions (each looks in the
+   * cache); `cacheStores` those answered fresh, each stored once (an upper
+   * bound: degraded and failed answers are not stored).
+   */
+  platform: { vectorQueries: number; cacheable: number; cacheStores: number };
   baseline: { usd: number; savingsUsd: number; savingsShare: number | null };
 }
 
@@ -59,6 +68,7 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
   const served: ServedBy = { cache: 0, noModel: 0, workersAiFree: 0, workersAiPaid: 0, openai: 0, other: 0 };
   let listPrice = 0, billedWorkersAi = 0, openai = 0, questions = 0, askBilled = 0, neurons = 0, freeNeurons = 0;
   const ingest = { ingestions: 0, pages: 0, usd: 0 };
+  const platform = { vectorQueries: 0, cacheable: 0, cacheStores: 0 };
   // Baseline per route; cache hits carry no tokens, so each is priced as the
   // route's average uncached request.
   const baseline = new Map<string, { usd: number; requests: number; hits: number }>();
@@ -89,6 +99,13 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
       if (r.route === "ask") {
         questions += r.requests;
         askBilled += billed;
+      }
+      if (r.route === "search" || r.route === "ask") {
+        // A question answered from the semantic cache was embedded but queried nothing, and is not stored again.
+        if (priceOf(r.model)?.kind === "embedding") platform.vectorQueries += r.calls;
+        platform.vectorQueries -= r.semanticHits;
+        platform.cacheable += r.requests;
+        platform.cacheStores += r.requests - r.cacheHits - r.semanticHits;
       }
     }
 
@@ -121,14 +138,17 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
     usdPer1kQuestions: questions > 0 ? (askBilled / questions) * 1000 : null,
     usdPerIngestedPage: ingest.pages > 0 ? ingest.usd / ingest.pages : null,
     ingest,
+    platform: { ...platform, vectorQueries: Math.max(0, platform.vectorQueries) },
     baseline: { usd: baselineTotal, savingsUsd: baselineTotal - billed, savingsShare: baselineTotal > 0 ? (baselineTotal - billed) / baselineTotal : null },
   };
 }
 
 /** What OpenAI model a row's tokens are priced at in the baseline; a rerank has no OpenAI counterpart. */
 function baselineKind(row: RollupRow): "chat" | "embedding" | null {
-  const price = Object.hasOwn(MODEL_PRICES, row.model) ? MODEL_PRICES[row.model] : undefined;
+  const price = priceOf(row.model);
   if (price?.kind === "rerank") return null;
   if (price) return price.kind;
   return row.route === "chat" || row.route === "ask" ? "chat" : "embedding";
 }
+
+const priceOf = (model: string) => (Object.hasOwn(MODEL_PRICES, model) ? MODEL_PRICES[model] : undefined);

@@ -5,27 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { authed, call, expectError, upload } from "../helpers/api";
 import { uniqueTenant } from "../helpers/tokens";
+import { trackedBody } from "../helpers/tracked-body";
 
 // The test environment sets MAX_UPLOAD_BYTES to 1 MiB (vitest.config.ts); JSON bodies stop at 64 KiB.
 const UPLOAD_LIMIT = 1024 * 1024;
 const JSON_LIMIT = 64 * 1024;
-
-/** A chunked body of `total` bytes that records how far it was read. */
-function trackedBody(total: number, fill = "a") {
-  const piece = new TextEncoder().encode(fill.repeat(16 * 1024));
-  const state = { sent: 0, finished: false };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (state.sent >= total) {
-        state.finished = true;
-        return controller.close();
-      }
-      state.sent += piece.byteLength;
-      controller.enqueue(piece);
-    },
-  });
-  return { stream, state };
-}
 
 describe("oversized chunked bodies", () => {
   it("413s a chunked JSON body over the limit, reads it to its end, and serves the next request", async () => {

@@ -3,6 +3,8 @@
 // each tenant's last unflushed minute is not included.
 import { Hono } from "hono";
 import { z } from "zod";
+import { readyChunkCount } from "../../../shared/documents";
+import { EMBEDDING_MODELS, isEmbeddingModel } from "../../../shared/embeddings";
 import { type DerivedReport, deriveReport, neuronsByDay } from "../../../shared/usage/derive";
 import { FREE_NEURONS_PER_DAY, PRICES_CHECKED_ON, OPENAI_BASELINE, USD_PER_NEURON } from "../../../shared/usage/prices";
 import { readRollups } from "../../../shared/usage/rollup-store";
@@ -23,6 +25,8 @@ export interface AdminUsageResponse {
   byTenant: UsageGroup[];
   byDay: UsageGroup[];
   byModel: UsageGroup[];
+  /** What the platform cost projection needs beside the mix: the index's size now (all tenants) and its vectors' dimensions. */
+  deployment: { storedVectors: number; dimensions: number };
   /** Rows per hour are summed in D1 up to the last flush of each tenant's meter. */
   pricing: { checkedOn: string; usdPerNeuron: number; freeNeuronsPerDay: number; baseline: typeof OPENAI_BASELINE };
 }
@@ -31,7 +35,8 @@ export const adminUsageRoute = new Hono<AppEnv>().use(requireRole("admin")).get(
   const query = c.req.valid("query");
   const range = hourRange(query);
   if ("error" in range) throw new ApiError("invalid_request", range.error);
-  const all = await readRollups(c.env.DB, range);
+  const [all, storedVectors] = await Promise.all([readRollups(c.env.DB, range), readyChunkCount(c.env.DB)]);
+  const model = c.env.EMBEDDING_MODEL || "@cf/baai/bge-base-en-v1.5";
   // The free allocation is the account's: what was free depends on every tenant's Neurons that day.
   const account = neuronsByDay(all);
   const rows = query.tenant === undefined ? all : all.filter((r) => r.tenantId === query.tenant);
@@ -45,6 +50,7 @@ export const adminUsageRoute = new Hono<AppEnv>().use(requireRole("admin")).get(
     byTenant: [...byTenant.entries()].map(([tenantId, tenantRows]) => ({ ...groupRows(tenantRows, "day").totals, key: tenantId })).sort((a, b) => b.usd - a.usd),
     byDay: groupRows(rows, "day").groups,
     byModel: groupRows(rows, "model").groups,
+    deployment: { storedVectors, dimensions: isEmbeddingModel(model) ? EMBEDDING_MODELS[model] : EMBEDDING_MODELS["@cf/baai/bge-base-en-v1.5"] },
     pricing: { checkedOn: PRICES_CHECKED_ON, usdPerNeuron: USD_PER_NEURON, freeNeuronsPerDay: FREE_NEURONS_PER_DAY, baseline: OPENAI_BASELINE },
   };
   return c.json(body);

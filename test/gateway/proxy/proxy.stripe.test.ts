@@ -5,6 +5,7 @@ import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { call, expectError } from "../../helpers/api";
 import { backend } from "../../helpers/backends";
+import { trackedBody } from "../../helpers/tracked-body";
 
 const PATH = "/api/billing/webhooks/stripe";
 const stripe = new Stripe("sk_test_not_used_for_network");
@@ -72,3 +73,25 @@ describe("refused at the edge with 400, never reaching the backend", () => {
   });
 });
 
+
+describe("a webhook body over stripeWebhook.maxBytes (1 MiB by default)", () => {
+  const LIMIT = 1024 * 1024;
+
+  it("sent chunked: 413, read to its end rather than left half read, never reaching the backend; the next request is served", async () => {
+    const before = (await main.requests(PATH)).length;
+    const { stream, state } = trackedBody(LIMIT * 4);
+    const response = await call(PATH, { method: "POST", body: stream, headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=00" } });
+    await expectError(response, 413, "request_too_large");
+    await expect.poll(() => state.finished, { timeout: 5_000 }).toBe(true);
+    expect((await main.requests(PATH)).length).toBe(before);
+    const payload = event(`evt_${crypto.randomUUID()}`);
+    expect((await send(payload, await header(payload))).status).toBe(200);
+  });
+
+  it("declared by Content-Length: 413 before reading, never reaching the backend", async () => {
+    const before = (await main.requests(PATH)).length;
+    const body = "x".repeat(LIMIT + 1);
+    await expectError(await send(body, await header(body)), 413, "request_too_large");
+    expect((await main.requests(PATH)).length).toBe(before);
+  });
+});

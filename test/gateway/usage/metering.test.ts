@@ -166,5 +166,9 @@ describe("metering", () => {
     expect(body.report.ingest.pages).toBe(1);
     expect(body.report.baseline.usd).toBeGreaterThan(0);
     expect(body.pricing.usdPerNeuron).toBeCloseTo(0.000011, 12);
+    // The index's size for the platform cost projection: every tenant's ready chunks, at bge-base's 768 dimensions.
+    const ready = await env.DB.prepare("SELECT SUM(chunks) AS n FROM documents WHERE status = 'ready'").first<{ n: number }>();
+    expect(body.deployment).toEqual({ storedVectors: ready?.n, dimensions: 768 });
+    expect(body.deployment.storedVectors).toBeGreaterThanOrEqual(1);
   });
 });

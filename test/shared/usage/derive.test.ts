@@ -101,3 +101,15 @@ describe("the usage report", () => {
     expect(empty.baseline.savingsShare).toBeNull();
   });
 });
+
+describe("what the platform was asked for", () => {
+  it("counts a Vectorize query per query embedding of a search or question, less semantic hits; cache reads per search or question, stores per fresh answer", () => {
+    const p = deriveReport(rows).platform;
+    // Embedding calls: ask 12 + search 20 (ingest and chat query nothing); the 2 semantic hits queried nothing.
+    expect(p.vectorQueries).toBe(12 + 20 - 2);
+    // Searches and questions: ask 10 + 2 + 3 + 100, search 20 + 5.
+    expect(p.cacheable).toBe(140);
+    // Less the 5 exact hits and the 2 semantic hits.
+    expect(p.cacheStores).toBe(133);
+  });
+});
