@@ -66,8 +66,8 @@ export async function experimentReport(db: D1Database, filter: ReportFilter, unf
       succeeded,
       errors: Math.max(0, sums.requests - succeeded),
       tokens: { input: sums.inputTokens, output: sums.outputTokens },
-      usd: sums.usd,
-      usdPer1kRequests: sums.requests > 0 ? (sums.usd / sums.requests) * 1000 : null,
+      usd: nanoUsd(sums.usd),
+      usdPer1kRequests: sums.requests > 0 ? nanoUsd((sums.usd / sums.requests) * 1000) : null,
       latencyMs: { p50: percentileBucket(sums.histogram, 0.5), p95: percentileBucket(sums.histogram, 0.95), histogram: [...sums.histogram] },
       feedback: { count: fb?.count ?? 0, mean: fb && fb.count > 0 ? fb.sum / fb.count : null },
     });
@@ -75,6 +75,9 @@ export async function experimentReport(db: D1Database, filter: ReportFilter, unf
   }
   return [...reports.values()];
 }
+
+/** Dollars to the nano-dollar: the sums of float prices carry noise below that. */
+const nanoUsd = (usd: number) => Math.round(usd * 1e9) / 1e9;
 
 function add(into: Map<string, VariantSums>, key: string, sums: VariantSums): void {
   const existing = into.get(key);

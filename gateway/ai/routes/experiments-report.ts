@@ -46,6 +46,6 @@ export const experimentsReport = new Hono<AppEnv>().get("/", requireRole("admin"
     since: new Date(since).toISOString(),
     includesUnflushed,
     latencyBucketsMs: LATENCY_BUCKET_LABELS,
-    experiments: reports.map((report) => ({ ...report, configured: configured.has(report.experiment) })),
+    experiments: reports.map(({ experiment, variants }) => ({ experiment, configured: configured.has(experiment), variants })),
   });
 });

@@ -14,6 +14,8 @@ import { verifyReceipt } from "../receipt";
 import { receiptKey } from "../receipt-key";
 
 const FeedbackBody = z.strictObject({
+  // Feedback used to name requests by X-Request-Id, which cannot be verified without a stored row per request.
+  requestId: z.never({ error: "is no longer accepted: send the chat completion's id as `id`" }).optional(),
   id: z.string().min(1).max(512),
   score: z.number().min(-1).max(1),
   comment: z.string().max(2_000).optional(),

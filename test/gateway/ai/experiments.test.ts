@@ -149,8 +149,9 @@ describe("variants in responses, feedback and the report", () => {
       const v = byName[variant];
       const e = expected[variant];
       expect(v).toMatchObject({ requests, errors, succeeded: requests - errors, tokens: { input: e?.input, output: e?.output }, feedback });
-      expect(v?.usd).toBeCloseTo(e?.usd ?? NaN, 12);
-      expect(v?.usdPer1kRequests).toBeCloseTo(((e?.usd ?? NaN) / requests) * 1000, 12);
+      // To the nano-dollar, as reported.
+      expect(v?.usd).toBeCloseTo(e?.usd ?? NaN, 9);
+      expect(v?.usdPer1kRequests).toBeCloseTo(((e?.usd ?? NaN) / requests) * 1000, 9);
       // Every successful request is in the histogram, and the percentiles are buckets of it.
       expect(v?.latencyMs.histogram.reduce((a, b) => a + b, 0)).toBe(requests - errors);
       expect(report.latencyBucketsMs).toContain(v?.latencyMs.p50);
@@ -213,8 +214,8 @@ describe("variants in responses, feedback and the report", () => {
       latencyMs: { p50: "<=200", p95: ">25600", histogram: histogram({ 2: 10, 4: 5, 10: 5 }) },
       feedback: { count: 3, mean: expect.closeTo(0.5 / 3, 12) },
     });
-    expect(a?.usd).toBeCloseTo(0.501, 12);
-    expect(a?.usdPer1kRequests).toBeCloseTo(20.04, 12);
+    expect(a?.usd).toBe(0.501);
+    expect(a?.usdPer1kRequests).toBe(20.04);
     expect(b).toMatchObject({ variant: "b", requests: 4, succeeded: 4, errors: 0, usd: 0, usdPer1kRequests: 0, latencyMs: { p50: "<=50", p95: "<=50" }, feedback: { count: 0, mean: null } });
     expect(report.experiments[1]?.variants).toMatchObject([{ variant: "a", requests: 7, latencyMs: { p50: "<=100", p95: "<=100" }, feedback: { count: 0, mean: null } }]);
   });

@@ -95,7 +95,8 @@ describe("feedback on a chat completion, by its id", () => {
     const id = (await (await openai(tenant)).chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] })).id;
     await expectError(await feedback(tenant, { id, score: 2 }), 400, "invalid_request");
     await expectError(await feedback(tenant, { id }), 400, "invalid_request");
-    await expectError(await feedback(tenant, { requestId: "88e1261a", score: 1 }), 400, "invalid_request");
+    const retired = await expectError(await feedback(tenant, { requestId: "88e1261a", score: 1 }), 400, "invalid_request");
+    expect(retired.error.message).toBe("json `requestId`: is no longer accepted: send the chat completion's id as `id`");
     await expectError(await feedback(tenant, { id, score: 1, comment: "x".repeat(2001) }), 400, "invalid_request");
   });
 
