@@ -28,12 +28,13 @@ export interface VariantFeedback {
 
 /** Feedback on experiment requests made since `since` (epoch ms), per experiment and variant. */
 export async function feedbackByVariant(db: D1Database, filter: { since: number; tenantId: string | undefined }): Promise<VariantFeedback[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT experiment, variant, COUNT(*) AS count, SUM(score) AS sum FROM ai_feedback
-       WHERE experiment != '' AND request_at >= ?1 AND (?2 IS NULL OR tenant_id = ?2) GROUP BY experiment, variant`,
-    )
-    .bind(filter.since, filter.tenantId ?? null)
-    .all<VariantFeedback>();
+  const select = "SELECT experiment, variant, COUNT(*) AS count, SUM(score) AS sum FROM ai_feedback";
+  const group = "AND experiment != '' AND request_at >= ? GROUP BY experiment, variant";
+  // One tenant's rows are found by the primary key (tenant_id first); all tenants' by a scan.
+  const statement =
+    filter.tenantId === undefined
+      ? db.prepare(`${select} WHERE 1 ${group}`).bind(filter.since)
+      : db.prepare(`${select} WHERE tenant_id = ? ${group}`).bind(filter.tenantId, filter.since);
+  const { results } = await statement.all<VariantFeedback>();
   return results;
 }
