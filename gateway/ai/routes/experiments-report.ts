@@ -9,6 +9,8 @@ import { z } from "zod";
 import type { RollupRow } from "../../../shared/usage/rollup";
 import { hourOf } from "../../../shared/usage/rollup";
 import type { AppEnv } from "../../context";
+import { RETRY_AFTER_SECONDS } from "../../dependency-failure";
+import { ApiError } from "../../errors";
 import { requireRole } from "../../edge/auth/require-auth";
 import { validate } from "../../validation";
 import { aiConfig } from "../config";
@@ -41,7 +43,13 @@ export const experimentsReport = new Hono<AppEnv>().get("/", requireRole("admin"
       console.error("usage meter unreachable for experiment report", { tenantId: tenant, error: String(error) });
     }
   }
-  const reports = await experimentReport(c.env.DB, { fromHour, since, tenantId: tenant }, unflushed);
+  let reports: ExperimentReport[];
+  try {
+    reports = await experimentReport(c.env.DB, { fromHour, since, tenantId: tenant }, unflushed);
+  } catch (error) {
+    console.error("experiment report not read", { error: String(error) });
+    throw new ApiError("service_unavailable", "The usage store cannot be read right now; try again shortly.", { "Retry-After": RETRY_AFTER_SECONDS });
+  }
   return c.json<ExperimentsReportResponse>({
     since: new Date(since).toISOString(),
     includesUnflushed,

@@ -117,6 +117,24 @@ describe("feedback on a chat completion, by its id", () => {
     expect(control?.feedback).toEqual({ count: 1, mean: -0.5 });
   });
 
+  it("answers 503 with Retry-After when D1 cannot save the feedback or be read for the report", async () => {
+    const tenant = uniqueTenant();
+    const { id } = await (await openai(tenant)).chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] });
+    const down = {
+      prepare: () => {
+        throw new Error("D1 down");
+      },
+    } as unknown as D1Database;
+    const sent = await send("/v1/feedback", { ...json({ id, score: 1 }), tokenOptions: { tenant }, env: { DB: down } });
+    await expectError(sent.response, 503, "service_unavailable");
+    expect(sent.response.headers.get("Retry-After")).toBe("10");
+    const report = await send(`/v1/admin/experiments?tenant=${tenant}`, { tokenOptions: { tenant: "operator", role: "admin" }, env: { DB: down } });
+    await expectError(report.response, 503, "service_unavailable");
+    expect(report.response.headers.get("Retry-After")).toBe("10");
+    await Promise.all([sent.settled, report.settled]);
+    expect(await storedFeedback(tenant)).toEqual([]);
+  });
+
   it("gives a cached answer this request's own receipt", async () => {
     const tenant = uniqueTenant();
     const body = { model: "@cf/meta/llama-3.1-8b-instruct-fast", temperature: 0, messages: [{ role: "user", content: "Name a tea." }] };
