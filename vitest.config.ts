@@ -58,6 +58,7 @@ function fixtureWorker(entry: string, name: string): WorkerOptions {
   return { name, modules: true, scriptPath: outfile, compatibilityDate: "2026-04-20" };
 }
 const JWT_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+const RECEIPT_SECRET = "test-receipt-secret-0123456789abcdef0123456789";
 // Real HTTP backends for the proxy tests, up for as long as this process.
 const backends = await startTestBackends(JWT_SECRET);
 // Tests must not depend on a developer's .dev.vars (which wrangler reads), so
@@ -93,7 +94,7 @@ export default defineConfig({
             wrangler: { configPath: "wrangler.gateway.toml", environment: "local" },
             remoteBindings: false,
             miniflare: {
-              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, MAX_UPLOAD_BYTES: "1048576", ...AI_TEST_SETTINGS, ...backends },
+              bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, RECEIPT_SECRET, MAX_UPLOAD_BYTES: "1048576", ...AI_TEST_SETTINGS, ...backends },
               // The gateway's outbound fetches reach stand-ins over HTTP: the identity provider
               // answers idp.test (JWKS), hands openai.test (OPENAI_BASE_URL) to the local OpenAI,
               // and passes any other host to the real network (the legacy backends on 127.0.0.1).

@@ -36,6 +36,7 @@ interface GatewayEnv {
 	PROXY_CONFIG: string;
 	RATE_LIMITS: string;
 	RATE_LIMIT_FAIL_OPEN: string;
+	RECEIPT_SECRET: string;
 	RERANK_MODEL: string;
 	ROLLOUT: KVNamespace;
 	SEMANTIC_CACHE: DurableObjectNamespace<import("./index").SemanticAnswerCache>;

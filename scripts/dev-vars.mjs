@@ -1,18 +1,26 @@
 // The local .dev.vars file (never committed): created on first use with a
-// random development JWT secret, read by wrangler dev and by the scripts that
-// sign development tokens with it (scripts/dev-credentials.ts, through scripts/run-ts.mjs).
+// random development JWT secret and receipt secret, read by wrangler dev and
+// by the scripts that sign development tokens with it (scripts/dev-credentials.ts,
+// through scripts/run-ts.mjs).
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 export const DEV_VARS = ".dev.vars";
 
+const receiptSecret = () => ["# Signs chat completion ids as receipts for POST /v1/feedback (see README).", `RECEIPT_SECRET="${randomBytes(32).toString("base64url")}"`];
+
 export function ensureDevVars() {
-  if (existsSync(DEV_VARS)) return false;
+  if (existsSync(DEV_VARS)) {
+    // A .dev.vars from before receipts existed gets its secret added, once.
+    if (readDevVars().RECEIPT_SECRET === undefined) appendFileSync(DEV_VARS, ["", ...receiptSecret(), ""].join("\n"));
+    return false;
+  }
   writeFileSync(
     DEV_VARS,
     [
-      "# Local secrets for `npm run dev`; not committed. Delete this file to get a new secret.",
+      "# Local secrets for `npm run dev`; not committed. Delete this file to get new secrets.",
       `JWT_SECRET="${randomBytes(32).toString("base64url")}"`,
+      ...receiptSecret(),
       "# Fault injection for the local Workers AI stand-in, e.g. 429:0.3 (see README).",
       'LOCAL_AI_FAULTS=""',
       "",

@@ -17,7 +17,7 @@ import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
 const CONFIGS = ["wrangler.gateway.toml", "wrangler.consumer.toml", "wrangler.local-services.toml"];
 const DEFAULT_BACKEND_PORT = 10787;
 
-if (ensureDevVars()) console.log("Created .dev.vars with a random development JWT_SECRET.");
+if (ensureDevVars()) console.log("Created .dev.vars with a random development JWT_SECRET and RECEIPT_SECRET.");
 const devVars = readDevVars();
 
 // Offline by default: without these, miniflare fetches the `Request.cf` object

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 const workers = [
-  { config: "wrangler.gateway.toml", name: "GatewayEnv", out: "gateway/worker-configuration.d.ts", secrets: ["JWT_SECRET", "OPENAI_API_KEY", "STRIPE_WEBHOOK_SECRET"] },
+  { config: "wrangler.gateway.toml", name: "GatewayEnv", out: "gateway/worker-configuration.d.ts", secrets: ["JWT_SECRET", "OPENAI_API_KEY", "RECEIPT_SECRET", "STRIPE_WEBHOOK_SECRET"] },
   { config: "wrangler.consumer.toml", name: "ConsumerEnv", out: "ingest-consumer/worker-configuration.d.ts", secrets: [] },
   // Never deployed: its only environment is `local`.
   { config: "wrangler.local-services.toml", env: "local", name: "LocalServicesEnv", out: "local-services/worker-configuration.d.ts", secrets: ["LOCAL_AI_FAULTS"] },

@@ -38,6 +38,16 @@ export interface Assignment {
   model: string | undefined;
 }
 
+/** How usage records, logs and the X-Experiment-Variant header name a variant: "experiment/variant", "" for none. */
+export const variantKey = (assignment: Pick<Assignment, "experiment" | "variant"> | undefined): string =>
+  assignment ? `${assignment.experiment}/${assignment.variant}` : "";
+
+/** The names in a variant key; undefined for "" or a key without both (names never hold "/"). */
+export function splitVariantKey(key: string): { experiment: string; variant: string } | undefined {
+  const [experiment, variant, ...rest] = key.split("/");
+  return experiment && variant && rest.length === 0 ? { experiment, variant } : undefined;
+}
+
 /** Who is assigned: the same tenant and user always land in the same variant. */
 export const userKey = (tenantId: string, user: string) => `${tenantId}\u0000${user}`;
 

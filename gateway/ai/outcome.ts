@@ -1,6 +1,6 @@
-// One record per provider call (every attempt, fallbacks included): the single
-// place where AI usage leaves the request. Today it is a structured log line;
-// metering (usage and cost) plugs in here.
+// One structured log line per provider call (every attempt, fallbacks
+// included). Usage and cost are metered beside it (gateway/usage/), summed
+// into rollups: nothing here is stored per request.
 import type { FailureKind } from "./providers/provider";
 import type { Provider } from "./models";
 

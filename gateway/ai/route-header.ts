@@ -3,6 +3,7 @@
 //   class=complex; reason=tools; model=@cf/meta/llama-3.3-70b-instruct-fp8-fast; provider=workers-ai; fallback=gpt-4.1-mini:breaker_open
 //   class=explicit; reason=requested; model=gpt-4o; provider=openai
 // `fallback` lists the models tried (or skipped) before the one that served.
+import { variantKey } from "./experiments";
 import type { Attempt } from "./fallback";
 import type { ChatModel } from "./models";
 import type { Plan } from "./plan";
@@ -15,5 +16,5 @@ export function routeHeader(plan: Pick<Plan, "complexity" | "reason">, served: C
 }
 
 export function experimentHeader(plan: Pick<Plan, "assignment">): Record<string, string> {
-  return plan.assignment ? { "X-Experiment-Variant": `${plan.assignment.experiment}/${plan.assignment.variant}` } : {};
+  return plan.assignment ? { "X-Experiment-Variant": variantKey(plan.assignment) } : {};
 }

@@ -3,6 +3,7 @@
 // client gets an OpenAI error event and the stream ends (it is never resumed
 // on another model); a client that goes away cancels the upstream generation.
 // Usage goes last, in a chunk with no choices, when the client asked for it.
+// Every chunk carries the same id: the completion's receipt when there is one.
 import type { ChatRequest } from "./chat-request";
 import { OpenAiError } from "./openai-error";
 import type { ChatCompletionChunk, Usage } from "./openai-types";
@@ -17,8 +18,8 @@ export interface StreamEnd {
   failure: ProviderFailure | undefined;
 }
 
-/** Copies the chunks to the client; a client that leaves cancels the upstream, an upstream that fails ends the stream with an error event. */
-export async function pump(stream: ChatStream, writer: WritableStreamDefaultWriter<Uint8Array>, request: ChatRequest): Promise<StreamEnd> {
+/** Copies the chunks to the client (with `id` in place of the provider's, if given); a client that leaves cancels the upstream, an upstream that fails ends the stream with an error event. */
+export async function pump(stream: ChatStream, writer: WritableStreamDefaultWriter<Uint8Array>, request: ChatRequest, id?: string): Promise<StreamEnd> {
   const includeUsage = request.stream_options?.include_usage === true;
   let text = "";
   let last: ChatCompletionChunk | undefined;
@@ -35,7 +36,7 @@ export async function pump(stream: ChatStream, writer: WritableStreamDefaultWrit
       break;
     }
     if (next.done) break;
-    const chunk = next.value;
+    const chunk = id === undefined ? next.value : { ...next.value, id };
     last = chunk;
     for (const choice of chunk.choices) {
       text += choice.delta.content ?? "";

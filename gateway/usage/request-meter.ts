@@ -24,6 +24,8 @@ export class RequestMeter {
   reservation: string | undefined;
   /** Set by a route that streams: the stream's end settles, not the handler's return. */
   streaming = false;
+  /** The experiment variant ("experiment/variant") the request is in, once a route knows it: its records carry it. */
+  variant = "";
 
   constructor(
     readonly tenantId: string,
@@ -41,7 +43,7 @@ export class RequestMeter {
           route: this.route,
           provider: usage.provider,
           model: usage.model,
-          variant: usage.variant ?? "",
+          variant: usage.variant ?? this.variant,
           inputTokens: usage.inputTokens,
           outputTokens: usage.outputTokens,
           neurons: cost.neurons,
@@ -58,14 +60,14 @@ export class RequestMeter {
 
   /** The request was answered without a model: from a cache, or with nothing to answer from. */
   answeredWithoutModel(cache: CacheResult, model = ""): void {
-    this.records.push(usageRecord({ tenantId: this.tenantId, userId: this.userId, route: this.route, provider: "none", model, cache }));
+    this.records.push(usageRecord({ tenantId: this.tenantId, userId: this.userId, route: this.route, provider: "none", model, cache, variant: this.variant }));
   }
 
   /** A request that ended without a record of its own (failed before any call, or a non-AI route). */
   finish(status: number, latencyMs: number): void {
     if (this.records.some((r) => r.requests === 1)) return;
     const outcome: CallOutcome = status === 429 ? "rejected" : status >= 400 ? "error" : "ok";
-    this.records.push(usageRecord({ tenantId: this.tenantId, userId: this.userId, route: this.route, provider: "none", model: "", outcome, latencyMs }));
+    this.records.push(usageRecord({ tenantId: this.tenantId, userId: this.userId, route: this.route, provider: "none", model: "", outcome, latencyMs, variant: this.variant }));
   }
 
   /** What the request really used, to settle its reservation with. */

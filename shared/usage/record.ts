@@ -21,7 +21,7 @@ export interface UsageRecord {
   provider: Provider | "none";
   /** "" when no model ran. */
   model: string;
-  /** The experiment variant that chose the model, "" when none. */
+  /** The experiment variant that chose the model, as "experiment/variant"; "" when none. */
   variant: string;
   inputTokens: number;
   outputTokens: number;

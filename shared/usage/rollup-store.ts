@@ -1,23 +1,22 @@
 // Rollups in D1: added to by upsert (one row written per rollup row, whatever
 // it sums), read back by time range.
+import { HISTOGRAM_COLUMNS, type LatencyHistogram } from "./latency-histogram";
 import type { RollupRow } from "./rollup";
 
-const COLUMNS = `tenant_id, hour, route, provider, model, variant, requests, calls, cache_hits, semantic_hits, errors, rejected,
-  input_tokens, output_tokens, neurons, usd, latency_ms, pages`;
+const KEY_COLUMNS = ["tenant_id", "hour", "route", "provider", "model", "variant"];
+/** The summed columns; the SELECT of every reader is KEY_COLUMNS then these, in this order. */
+export const SUM_COLUMNS = ["requests", "calls", "cache_hits", "semantic_hits", "errors", "rejected", "input_tokens", "output_tokens", "neurons", "usd", "latency_ms", "pages", ...HISTOGRAM_COLUMNS];
+const COLUMNS = [...KEY_COLUMNS, ...SUM_COLUMNS].join(", ");
 
-const ADDED = ["requests", "calls", "cache_hits", "semantic_hits", "errors", "rejected", "input_tokens", "output_tokens", "neurons", "usd", "latency_ms", "pages"]
-  .map((c) => `${c} = ${c} + excluded.${c}`)
-  .join(", ");
-
-const UPSERT = `INSERT INTO usage_rollups (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (tenant_id, hour, route, provider, model, variant) DO UPDATE SET ${ADDED}`;
+const UPSERT = `INSERT INTO usage_rollups (${COLUMNS}) VALUES (${[...KEY_COLUMNS, ...SUM_COLUMNS].map(() => "?").join(", ")})
+  ON CONFLICT (${KEY_COLUMNS.join(", ")}) DO UPDATE SET ${SUM_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ")}`;
 
 export function addRollupStatements(db: D1Database, rows: readonly RollupRow[]): D1PreparedStatement[] {
   return rows.map((r) =>
     db
       .prepare(UPSERT)
       .bind(r.tenantId, r.hour, r.route, r.provider, r.model, r.variant, r.requests, r.calls, r.cacheHits, r.semanticHits, r.errors, r.rejected,
-        r.inputTokens, r.outputTokens, r.neurons, r.usd, r.latencyMs, r.pages),
+        r.inputTokens, r.outputTokens, r.neurons, r.usd, r.latencyMs, r.pages, ...r.latencyHistogram),
   );
 }
 
@@ -45,7 +44,11 @@ interface StoredRow {
   usd: number;
   latency_ms: number;
   pages: number;
+  [histogramColumn: string]: string | number;
 }
+
+/** The histogram of a stored row (or a SUM of rows with the same column names). */
+export const histogramOfRow = (row: Record<string, unknown>): LatencyHistogram => HISTOGRAM_COLUMNS.map((c) => Number(row[c] ?? 0));
 
 /** Rows whose hour is in [fromHour, toHour] ("YYYY-MM-DDTHH"), for one tenant or all. */
 export async function readRollups(db: D1Database, range: { fromHour: string; toHour: string; tenantId?: string | undefined }): Promise<RollupRow[]> {
@@ -72,6 +75,7 @@ export async function readRollups(db: D1Database, range: { fromHour: string; toH
     usd: r.usd,
     latencyMs: r.latency_ms,
     pages: r.pages,
+    latencyHistogram: histogramOfRow(r),
   }));
 }
 

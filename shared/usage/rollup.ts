@@ -1,6 +1,7 @@
 // Usage summed per tenant, hour, route, provider, model and variant: the unit
 // that is written to D1. Summing is associative, so partial rollups (a
 // tenant's minute, an ingestion) merge into the stored rows by addition.
+import { addHistograms, emptyHistogram, histogramOf, type LatencyHistogram } from "./latency-histogram";
 import type { UsageRecord, UsageRoute } from "./record";
 
 export interface RollupKey {
@@ -26,6 +27,8 @@ export interface RollupSums {
   usd: number;
   latencyMs: number;
   pages: number;
+  /** Successful requests (requests: 1, outcome ok) by latency bucket (latency-histogram.ts). */
+  latencyHistogram: LatencyHistogram;
 }
 
 export type RollupRow = RollupKey & RollupSums;
@@ -43,14 +46,18 @@ export const emptySums = (): RollupSums => ({
   usd: 0,
   latencyMs: 0,
   pages: 0,
+  latencyHistogram: emptyHistogram(),
 });
 
 export const hourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
 
-const SUM_FIELDS = Object.keys(emptySums()) as (keyof RollupSums)[];
+type CountField = Exclude<keyof RollupSums, "latencyHistogram">;
+const COUNT_FIELDS = Object.keys(emptySums()).filter((f): f is CountField => f !== "latencyHistogram");
 
 export function addSums(into: RollupSums, from: RollupSums): void {
-  for (const field of SUM_FIELDS) into[field] += from[field];
+  for (const field of COUNT_FIELDS) into[field] += from[field];
+  // A new array: rows copied with a spread share theirs.
+  into.latencyHistogram = addHistograms(into.latencyHistogram, from.latencyHistogram);
 }
 
 export function sumsOf(record: UsageRecord): RollupSums {
@@ -68,6 +75,7 @@ export function sumsOf(record: UsageRecord): RollupSums {
     usd: record.usd,
     latencyMs: record.latencyMs,
     pages: record.pages,
+    latencyHistogram: record.requests === 1 && record.outcome === "ok" ? histogramOf(record.latencyMs) : emptyHistogram(),
   };
 }
 

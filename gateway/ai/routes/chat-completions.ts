@@ -5,18 +5,18 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../context";
 import { ChatRequestSchema } from "../chat-request";
 import { aiDeps } from "../configure";
-import { userKey } from "../experiments";
+import { completionReceipt } from "../completion-receipt";
+import { userKey, variantKey } from "../experiments";
 import { type ChainDeps, type Served } from "../fallback";
 import { runChain } from "../fallback";
-import type { ChatModel } from "../models";
+import { type ChatModel, findChatModel } from "../models";
 import { invalidParam, modelsUnavailable, OpenAiError } from "../openai-error";
 import type { ChatCompletion, Usage } from "../openai-types";
-import { findChatModel } from "../models";
 import { openCacheEntry } from "../../edge/cache/cache-entry";
 import { parseBody } from "../parse-body";
 import { type Plan, planChat } from "../plan";
 import type { ProviderFailure } from "../providers/provider";
-import { recordCall, recordRequest } from "../record";
+import { logOutcome } from "../outcome";
 import { meterProviderCall } from "../../usage/meter-provider-call";
 import { settle } from "../../usage/meter-requests";
 import { freeNeuronsSpent } from "../../usage/free-neuron-guard";
@@ -46,7 +46,9 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
   };
   const signal = c.req.raw.signal;
   const edge = c.get("edge");
-  if (edge && plan.assignment) edge.variant = `${plan.assignment.experiment}/${plan.assignment.variant}`;
+  if (edge && plan.assignment) edge.variant = variantKey(plan.assignment);
+  // Every usage record of the request carries its variant, a failed or cached one's too: the experiment report sums them.
+  c.get("usage").variant = variantKey(plan.assignment);
 
   if (!request.stream) {
     // temperature 0 asks for the same answer every time: served from the edge's response cache.
@@ -61,29 +63,32 @@ export const chatCompletions = new Hono<AppEnv>().post("/", async (c) => {
     if (cache?.hit) {
       const { completion, route } = cache.hit.value;
       c.get("usage").answeredWithoutModel("hit", completion.model);
-      recordRequest(c, { ...requestFields(plan, findChatModel(completion.model) ?? plan.chain[0]), status: "ok", latencyMs: 0, inputTokens: 0, outputTokens: 0 });
-      return c.json(completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...cache.headers() });
+      // The cached answer gets this request's receipt: feedback on it is feedback on this request.
+      const id = await completionReceipt(c, plan, (findChatModel(completion.model) ?? plan.chain[0])?.id ?? completion.model);
+      return c.json(id ? { ...completion, id } : completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...cache.headers() });
     }
     const served = await runChain(chain, plan.chain, (client, model) => client.complete({ model, request, signal }));
-    if (!served.ok) throw refusal(c, plan, served);
+    if (!served.ok) throw refusal(plan, served);
     const { completion, estimated } = served.value;
     call(served.model, served.latencyMs, completion.usage, estimated, "ok", undefined);
     if (edge) edge.model = served.model.id;
     const route = routeHeader(plan, served.model, served.attempts);
     cache?.save({ completion, route });
-    return c.json(completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...(cache?.headers() ?? {}) });
+    const id = await completionReceipt(c, plan, served.model.id);
+    return c.json(id ? { ...completion, id } : completion, 200, { "X-Model-Route": route, ...experimentHeader(plan), ...(cache?.headers() ?? {}) });
   }
 
   const started = Date.now();
   const served = await runChain(chain, plan.chain, (client, model) => client.stream({ model, request, signal }));
-  if (!served.ok) throw refusal(c, plan, served);
+  if (!served.ok) throw refusal(plan, served);
   if (edge) edge.model = served.model.id;
+  const id = await completionReceipt(c, plan, served.model.id);
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   // The stream meters itself (and settles its budget reservation) when it ends, with its real usage.
   const meter = c.get("usage");
   meter.streaming = true;
   c.executionCtx.waitUntil(
-    pump(served.value, writable.getWriter(), request)
+    pump(served.value, writable.getWriter(), request, id)
       .then(({ usage, estimated, outcome, failure }) => {
         call(served.model, Date.now() - started, usage, estimated, outcome, failure);
         return outcome === "ok" ? 200 : 502;
@@ -104,9 +109,8 @@ interface CachedChat {
   route: string;
 }
 
-/** The 503 (or the model's 400) once no model served; also logged as a failed request. */
-function refusal(c: Context<AppEnv>, plan: Plan, served: Extract<Served<unknown>, { ok: false }>): OpenAiError {
-  recordRequest(c, { ...requestFields(plan, undefined), status: "error", latencyMs: 0, inputTokens: 0, outputTokens: 0 });
+/** The 503 (or the model's 400) once no model served; the meter records the request as failed when it ends. */
+function refusal(plan: Plan, served: Extract<Served<unknown>, { ok: false }>): OpenAiError {
   const headers = { "X-Model-Route": routeHeader(plan, undefined, served.attempts) };
   if (served.failure.kind === "bad_request") {
     return new OpenAiError(400, "invalid_request_error", "invalid_request", `The model refused the request: ${served.failure.message}`, served.failure.param ?? null, headers);
@@ -115,21 +119,10 @@ function refusal(c: Context<AppEnv>, plan: Plan, served: Extract<Served<unknown>
   return new OpenAiError(503, unavailable.type, unavailable.code, unavailable.message, null, { ...unavailable.headers, ...headers });
 }
 
-function requestFields(plan: Plan, model: ChatModel | undefined) {
-  return {
-    kind: "chat" as const,
-    model: model?.id ?? null,
-    provider: model?.provider ?? null,
-    route: plan.complexity,
-    experiment: plan.assignment?.experiment ?? null,
-    variant: plan.assignment?.variant ?? null,
-  };
-}
-
-/** Reports each provider call, and writes the request-log row for the one that served. */
+/** Logs and meters each provider call; the last one is the call whose result the client got. */
 function callRecorder(c: Context<AppEnv>, plan: Plan, stream: boolean) {
   return (model: ChatModel, latencyMs: number, usage: Usage, estimated: boolean, outcome: StreamEnd["outcome"], failure: ProviderFailure | undefined, final = true) => {
-    recordCall({
+    logOutcome({
       requestId: c.get("requestId"),
       tenantId: c.get("caller").tenantId,
       kind: "chat",
@@ -146,15 +139,6 @@ function callRecorder(c: Context<AppEnv>, plan: Plan, stream: boolean) {
       failure: failure?.kind ?? null,
     });
     // The last call is the one whose result the client got; failed attempts before it are calls behind the request.
-    meterProviderCall(c.get("usage"), { provider: model.provider, model: model.id, variant: plan.assignment?.variant ?? null, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, latencyMs, outcome }, final);
-    // Failed attempts in the chain are not the request's end; refusal() logs a request no model served.
-    if (!final) return;
-    recordRequest(c, {
-      ...requestFields(plan, model),
-      status: outcome === "ok" ? "ok" : "error",
-      latencyMs,
-      inputTokens: usage.prompt_tokens,
-      outputTokens: usage.completion_tokens,
-    });
+    meterProviderCall(c.get("usage"), { provider: model.provider, model: model.id, variant: variantKey(plan.assignment), inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, latencyMs, outcome }, final);
   };
 }

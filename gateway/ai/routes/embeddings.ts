@@ -11,7 +11,7 @@ import { aiDeps } from "../configure";
 import { findEmbeddingModel } from "../models";
 import { invalidParam, modelNotFound, modelsUnavailable, OpenAiError, unsupportedParam } from "../openai-error";
 import { parseBody } from "../parse-body";
-import { recordCall, recordRequest } from "../record";
+import { logOutcome } from "../outcome";
 import { meterProviderCall } from "../../usage/meter-provider-call";
 
 /** OpenAI's own limit on inputs per request. */
@@ -52,10 +52,8 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     input.length <= MAX_CACHED_INPUTS
       ? await openCacheEntry<CachedEmbeddings>(c, { route: "POST /v1/embeddings", body: { input, dimensions: request.dimensions ?? null }, settings: { model: model.id } })
       : undefined;
-  const row = { kind: "embeddings" as const, model: model.id, provider: model.provider, route: "explicit", experiment: null, variant: null, outputTokens: 0 };
   if (cache?.hit) {
     c.get("usage").answeredWithoutModel("hit", model.id);
-    recordRequest(c, { ...row, status: "ok", latencyMs: 0, inputTokens: 0 });
     return c.json(responseOf(cache.hit.value, model.id, request.encoding_format), 200, cache.headers());
   }
   const { breakers } = deps;
@@ -65,7 +63,7 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   const result = await client.embed({ model, input, dimensions: request.dimensions, signal: c.req.raw.signal });
   const latencyMs = Date.now() - started;
   const promptTokens = result.ok && result.value.promptTokens !== undefined ? result.value.promptTokens : input.reduce((sum, text) => sum + estimateTokens(text), 0);
-  recordCall({
+  logOutcome({
     requestId: c.get("requestId"),
     tenantId: c.get("caller").tenantId,
     kind: "embeddings",
@@ -83,7 +81,6 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
   });
   meterProviderCall(c.get("usage"), { provider: model.provider, model: model.id, variant: null, inputTokens: result.ok ? promptTokens : 0, outputTokens: 0, latencyMs, outcome: result.ok ? "ok" : "failed" }, true);
   if (!result.ok) {
-    recordRequest(c, { ...row, status: "error", latencyMs, inputTokens: 0 });
     if (result.error.kind === "bad_request") {
       breakers.neutral(model.provider);
       throw new OpenAiError(400, "invalid_request_error", "invalid_request", `The model refused the request: ${result.error.message}`, result.error.param ?? null);
@@ -92,7 +89,6 @@ export const embeddings = new Hono<AppEnv>().post("/", async (c) => {
     throw modelsUnavailable(10);
   }
   breakers.success(model.provider);
-  recordRequest(c, { ...row, status: "ok", latencyMs, inputTokens: promptTokens });
   const computed: CachedEmbeddings = { vectors: result.value.vectors, promptTokens };
   cache?.save(computed);
   return c.json(responseOf(computed, model.id, request.encoding_format), 200, cache?.headers() ?? {});

@@ -99,7 +99,7 @@ describe("models", () => {
     // The rest of the gateway keeps its own envelope.
     const feedback = await authed(tenant, "/v1/feedback", {
       method: "POST",
-      body: JSON.stringify({ requestId: "nope", score: 1 }),
+      body: JSON.stringify({ id: "nope", score: 1 }),
       headers: { "Content-Type": "application/json" },
     });
     expect(await feedback.json()).toMatchObject({ error: { code: "request_not_found", requestId: expect.any(String) } });

@@ -1,15 +1,21 @@
 // A/B experiments: stable assignment and the configured split, the variant in
-// the response header and the request log, feedback by request id, and the
-// operators' report per experiment and variant.
+// the response header, and the operators' report per experiment and variant,
+// built from the usage rollups and feedback rows (no row per request).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { assign, ExperimentsSchema, userKey } from "../../../gateway/ai/experiments";
+import { signReceipt } from "../../../gateway/ai/receipt";
 import type { ExperimentsReportResponse } from "../../../gateway/ai/routes/experiments-report";
+import { costOf } from "../../../shared/usage/cost";
+import { emptyHistogram } from "../../../shared/usage/latency-histogram";
+import { emptySums, hourOf, type RollupRow } from "../../../shared/usage/rollup";
+import { addRollups } from "../../../shared/usage/rollup-store";
 import { OPENAI_ERROR, WORKERS_AI_ERROR } from "../../fixtures/ai-markers";
 import { authed, call, expectError } from "../../helpers/api";
 import { chatRequest, route } from "../../helpers/chat";
 import { experiments, userInVariant } from "../../helpers/experiments";
 import { token, uniqueTenant } from "../../helpers/tokens";
+import { flushUsage } from "../../helpers/usage";
 
 const split = (weights: [number, number]) =>
   ExperimentsSchema.parse([
@@ -83,30 +89,12 @@ describe("variants in responses, feedback and the report", () => {
     }
   });
 
-  it("records feedback for the caller's own requests only", async () => {
-    const tenant = uniqueTenant();
-    const response = await chatRequest(tenant, { messages: [{ role: "user", content: "hello" }] });
-    const requestId = response.headers.get("X-Request-Id") ?? "";
-    const send = async (who: string, body: unknown) =>
-      authed(who, "/v1/feedback", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
-    const ok = await eventually(async () => {
-      const r = await send(tenant, { requestId, score: 1, comment: "great" });
-      return r.status === 200 ? r : undefined;
-    });
-    expect(await ok.json()).toEqual({ requestId, score: 1, recorded: true });
-    await expectError(await send(uniqueTenant(), { requestId, score: -1 }), 404, "request_not_found");
-    await expectError(await send(tenant, { requestId, score: 2 }), 400, "invalid_request");
-    await expectError(await send(tenant, { requestId: "req-unknown", score: 0 }), 404, "request_not_found");
-    const row = await env.DB.prepare("SELECT feedback_score, feedback_comment FROM ai_requests WHERE request_id = ?").bind(requestId).first();
-    expect(row).toEqual({ feedback_score: 1, feedback_comment: "great" });
-  });
-
-  it("reports requests, errors, latency percentiles, tokens and feedback per variant", async () => {
+  it("reports requests, errors, tokens, dollars, latency and feedback per variant, from the rollups", async () => {
     const tenant = uniqueTenant();
     const control = await userInVariant(tenant, "control");
     const glm = await userInVariant(tenant, "glm");
     const ids: Record<string, string[]> = { control: [], glm: [] };
-    const tokens: Record<string, { input: number; output: number }> = { control: { input: 0, output: 0 }, glm: { input: 0, output: 0 } };
+    const expected: Record<string, { input: number; output: number; usd: number }> = { control: { input: 0, output: 0, usd: 0 }, glm: { input: 0, output: 0, usd: 0 } };
     const counts = { control: 5, glm: 3 } as const;
     for (const [variant, user] of [
       ["control", control],
@@ -116,12 +104,14 @@ describe("variants in responses, feedback and the report", () => {
         Array.from({ length: counts[variant] }, async (_, i) => {
           const response = await chatRequest(tenant, { user, messages: [{ role: "user", content: `question number ${i} about tea` }] });
           expect(response.status).toBe(200);
-          const body = await response.json<{ usage: { prompt_tokens: number; completion_tokens: number } }>();
-          ids[variant]?.push(response.headers.get("X-Request-Id") ?? "");
-          const t = tokens[variant];
-          if (t) {
-            t.input += body.usage.prompt_tokens;
-            t.output += body.usage.completion_tokens;
+          const body = await response.json<{ id: string; usage: { prompt_tokens: number; completion_tokens: number } }>();
+          ids[variant]?.push(body.id);
+          const { model, provider } = route(response);
+          const e = expected[variant];
+          if (e) {
+            e.input += body.usage.prompt_tokens;
+            e.output += body.usage.completion_tokens;
+            e.usd += costOf(provider === "openai" ? "openai" : "workers-ai", model ?? "", { inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens }).usd;
           }
         }),
       );
@@ -130,42 +120,104 @@ describe("variants in responses, feedback and the report", () => {
     const failed = await chatRequest(tenant, { user: control, messages: [{ role: "user", content: `x ${WORKERS_AI_ERROR} ${OPENAI_ERROR}` }] });
     expect(failed.status).toBe(503);
     // Feedback: control 1, -1, 0.5; glm 1.
-    const admin = await token({ tenant: "operator", role: "admin" });
     const scores: [string, number][] = [
       [ids["control"]?.[0] ?? "", 1],
       [ids["control"]?.[1] ?? "", -1],
       [ids["control"]?.[2] ?? "", 0.5],
       [ids["glm"]?.[0] ?? "", 1],
     ];
-    for (const [requestId, score] of scores) {
-      await eventually(async () => {
-        const r = await authed(tenant, "/v1/feedback", { method: "POST", body: JSON.stringify({ requestId, score }), headers: { "Content-Type": "application/json" } });
-        return r.status === 200 ? r : undefined;
-      });
+    for (const [id, score] of scores) {
+      const r = await authed(tenant, "/v1/feedback", { method: "POST", body: JSON.stringify({ id, score }), headers: { "Content-Type": "application/json" } });
+      expect(r.status).toBe(200);
     }
+    // Usage reaches the tenant's gate after the responses (batched, in waitUntil); the report adds its unflushed sums.
     const report = await eventually(async () => {
-      const response = await call(`/v1/admin/experiments?tenant=${tenant}`, { headers: { Authorization: `Bearer ${admin}` } });
-      expect(response.status).toBe(200);
-      const body = await response.json<ExperimentsReportResponse>();
+      const body = await experimentsReport(`?tenant=${tenant}`);
       const variants = body.experiments[0]?.variants ?? [];
       return variants.reduce((n, v) => n + v.requests, 0) === 9 ? body : undefined;
     });
+    expect(report.includesUnflushed).toBe(true);
     expect(report.experiments).toHaveLength(1);
     const experiment = report.experiments[0];
     expect(experiment?.experiment).toBe("simple-model");
     expect(experiment?.configured).toBe(true);
     const byName = Object.fromEntries((experiment?.variants ?? []).map((v) => [v.variant, v]));
-    expect(byName["control"]).toMatchObject({ requests: 6, errors: 1, tokens: tokens["control"], feedback: { count: 3, mean: expect.closeTo(0.5 / 3, 6) } });
-    expect(byName["glm"]).toMatchObject({ requests: 3, errors: 0, tokens: tokens["glm"], feedback: { count: 1, mean: 1 } });
-    // Percentiles are the nearest-rank ones of the recorded latencies of successful requests.
-    for (const variant of ["control", "glm"]) {
-      const { results } = await env.DB.prepare("SELECT latency_ms FROM ai_requests WHERE tenant_id = ? AND variant = ? AND status = 'ok' ORDER BY latency_ms")
-        .bind(tenant, variant)
-        .all<{ latency_ms: number }>();
-      const latencies = results.map((r) => r.latency_ms);
-      const rank = (p: number) => latencies[Math.max(0, Math.ceil(p * latencies.length) - 1)];
-      expect(byName[variant]?.latencyMs).toEqual({ p50: rank(0.5), p95: rank(0.95) });
+    for (const [variant, requests, errors, feedback] of [
+      ["control", 6, 1, { count: 3, mean: expect.closeTo(0.5 / 3, 6) }],
+      ["glm", 3, 0, { count: 1, mean: 1 }],
+    ] as const) {
+      const v = byName[variant];
+      const e = expected[variant];
+      expect(v).toMatchObject({ requests, errors, succeeded: requests - errors, tokens: { input: e?.input, output: e?.output }, feedback });
+      // To the nano-dollar, as reported.
+      expect(v?.usd).toBeCloseTo(e?.usd ?? NaN, 9);
+      expect(v?.usdPer1kRequests).toBeCloseTo(((e?.usd ?? NaN) / requests) * 1000, 9);
+      // Every successful request is in the histogram, and the percentiles are buckets of it.
+      expect(v?.latencyMs.histogram.reduce((a, b) => a + b, 0)).toBe(requests - errors);
+      expect(report.latencyBucketsMs).toContain(v?.latencyMs.p50);
+      expect(report.latencyBucketsMs).toContain(v?.latencyMs.p95);
     }
+    // The same figures once flushed, and across tenants (stored rollups only) this tenant's are in there.
+    await flushUsage(tenant);
+    const stored = await experimentsReport(`?tenant=${tenant}`);
+    expect(stored.experiments).toEqual(report.experiments);
+    const all = await experimentsReport("");
+    expect(all.includesUnflushed).toBe(false);
+    const allControl = all.experiments.find((e) => e.experiment === "simple-model")?.variants.find((v) => v.variant === "control");
+    expect(allControl?.requests).toBeGreaterThanOrEqual(6);
+  });
+
+  it("does the arithmetic on known rollups: sums across models and hours in the window, the cost column, percentiles from the histogram", async () => {
+    const tenant = uniqueTenant("arith");
+    const now = Date.now();
+    const hour = hourOf(now);
+    const histogram = (counts: Record<number, number>) => emptyHistogram().map((_, i) => counts[i] ?? 0);
+    const row = (fields: Partial<RollupRow>): RollupRow => ({ tenantId: tenant, hour, route: "chat", provider: "workers-ai", model: "m1", variant: "arith/a", ...emptySums(), ...fields });
+    await addRollups(env.DB, [
+      // Variant a: 25 requests over two models, 20 succeeded (10 at <=200 ms, 5 at <=800, 5 over 25.6 s): p50 <=200, p95 >25600.
+      row({ requests: 15, inputTokens: 1500, outputTokens: 300, usd: 0.2, latencyHistogram: histogram({ 2: 10, 4: 2 }) }),
+      row({ model: "m2", provider: "openai", requests: 10, inputTokens: 500, outputTokens: 200, usd: 0.3, latencyHistogram: histogram({ 4: 3, 10: 5 }) }),
+      // A failed fallback attempt behind a request: a call, not a request; its cost counts.
+      row({ model: "m3", requests: 0, calls: 1, errors: 1, usd: 0.001 }),
+      // Variant b: 4 requests, all fast.
+      row({ variant: "arith/b", requests: 4, inputTokens: 40, outputTokens: 8, usd: 0, latencyHistogram: histogram({ 0: 4 }) }),
+      // Outside the window, another experiment's variant of the same name, and a row from before variants named their experiment.
+      row({ hour: hourOf(now - 10 * 86_400_000), requests: 1000, latencyHistogram: histogram({ 0: 1000 }) }),
+      row({ variant: "other/a", requests: 7, latencyHistogram: histogram({ 1: 7 }) }),
+      row({ variant: "a", requests: 50, latencyHistogram: histogram({ 0: 50 }) }),
+    ]);
+    // Feedback on variant a: 1, 0 and -0.5 (the middle one first sent as 1, then replaced).
+    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.RECEIPT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const receipt = (requestId: string, at = now) => signReceipt(key, tenant, { requestId, at, experiment: "arith", variant: "a", model: "m1" });
+    for (const [requestId, score] of [["r1", 1], ["r2", 1], ["r2", 0], ["r3", -0.5]] as const) {
+      const r = await authed(tenant, "/v1/feedback", { method: "POST", body: JSON.stringify({ id: await receipt(requestId), score }), headers: { "Content-Type": "application/json" } });
+      expect(r.status).toBe(200);
+    }
+    // Feedback on a request older than the window does not count.
+    const old = await authed(tenant, "/v1/feedback", { method: "POST", body: JSON.stringify({ id: await receipt("r0", now - 10 * 86_400_000), score: 1 }), headers: { "Content-Type": "application/json" } });
+    expect(old.status).toBe(200);
+
+    const report = await experimentsReport(`?tenant=${tenant}&days=7`);
+    expect(report.since).toBe(`${hourOf(now - 7 * 86_400_000)}:00:00.000Z`);
+    expect(report.latencyBucketsMs).toEqual(["<=50", "<=100", "<=200", "<=400", "<=800", "<=1600", "<=3200", "<=6400", "<=12800", "<=25600", ">25600"]);
+    expect(report.experiments.map((e) => [e.experiment, e.configured])).toEqual([
+      ["arith", false],
+      ["other", false],
+    ]);
+    const [a, b] = report.experiments[0]?.variants ?? [];
+    expect(a).toMatchObject({
+      variant: "a",
+      requests: 25,
+      succeeded: 20,
+      errors: 5,
+      tokens: { input: 2000, output: 500 },
+      latencyMs: { p50: "<=200", p95: ">25600", histogram: histogram({ 2: 10, 4: 5, 10: 5 }) },
+      feedback: { count: 3, mean: expect.closeTo(0.5 / 3, 12) },
+    });
+    expect(a?.usd).toBe(0.501);
+    expect(a?.usdPer1kRequests).toBe(20.04);
+    expect(b).toMatchObject({ variant: "b", requests: 4, succeeded: 4, errors: 0, usd: 0, usdPer1kRequests: 0, latencyMs: { p50: "<=50", p95: "<=50" }, feedback: { count: 0, mean: null } });
+    expect(report.experiments[1]?.variants).toMatchObject([{ variant: "a", requests: 7, latencyMs: { p50: "<=100", p95: "<=100" }, feedback: { count: 0, mean: null } }]);
   });
 
   it("is for operators only", async () => {
@@ -174,7 +226,14 @@ describe("variants in responses, feedback and the report", () => {
   });
 });
 
-/** Retries until `check` gives a value: request-log rows are written after the response (waitUntil). */
+async function experimentsReport(query: string): Promise<ExperimentsReportResponse> {
+  const admin = await token({ tenant: "operator", role: "admin" });
+  const response = await call(`/v1/admin/experiments${query}`, { headers: { Authorization: `Bearer ${admin}` } });
+  expect(response.status).toBe(200);
+  return response.json<ExperimentsReportResponse>();
+}
+
+/** Retries until `check` gives a value: usage reaches the tenant's gate after the response (waitUntil). */
 async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
