@@ -16,6 +16,7 @@ export const rollout = createMiddleware<AppEnv>(async (c, next) => {
   const caller = c.get("caller");
   const [share, bucket] = await Promise.all([rolloutShare(c.env.ROLLOUT, route), rolloutBucket(route.prefix, caller.tenantId, caller.subject)]);
   if (servedAtEdge(bucket, share.percent)) return next();
+  c.get("usage").servedByBackend();
   const websocket = c.req.header("Upgrade")?.toLowerCase() === "websocket";
   return forwardTo(c, route, caller, c.req.raw.body, websocket);
 });

@@ -1,0 +1,42 @@
+// What a tenant's admission call carries for metering: the settlements of
+// its finished requests waiting in this isolate (settle-queue.ts), and for a
+// request without AI calls a count in place of a settlement later. Metering
+// must never fail the request: a configuration that does not parse sends
+// nothing here (the AI routes refuse it on their own).
+import type { Context } from "hono";
+import type { AppEnv } from "../context";
+import type { AdmitRequest } from "../edge/limits/tenant-gate";
+import { waitUntil } from "../edge/wait-until";
+import { meterOptions, settleQueueOf } from "./meter-requests";
+import type { Handoff } from "./settle-queue";
+
+export interface AdmissionUsage {
+  fields: Pick<AdmitRequest, "settlements" | "count" | "meter">;
+  /** The gate answered: the carried settlements are delivered, a counted request needs no settlement. */
+  admitted(): void;
+  /** The gate could not be reached: the settlements wait again for the next call or the fallback. */
+  unreachable(): void;
+}
+
+export function admissionUsage(c: Context<AppEnv>): AdmissionUsage {
+  const meter = c.get("usage");
+  let handoff: Handoff | undefined;
+  let fields: AdmissionUsage["fields"] = {};
+  try {
+    const count = meter.route === "other" || meter.route === "proxy" ? meter.route : undefined;
+    handoff = settleQueueOf(c.env).take(meter.tenantId);
+    fields = { settlements: handoff?.settlements, count, meter: meterOptions(c.env) };
+  } catch (error) {
+    console.error("usage not carried", { error: String(error) });
+  }
+  return {
+    fields,
+    admitted: () => {
+      handoff?.delivered();
+      if (fields.count) meter.countedAtAdmit = true;
+    },
+    unreachable: () => {
+      if (handoff) waitUntil(c, handoff.failed());
+    },
+  };
+}
