@@ -11,6 +11,7 @@ import { FLUSH_MS } from "../../../gateway/edge/limits/rate-counters";
 import type { AdmitRequest } from "../../../gateway/edge/limits/tenant-gate";
 import { toUnits } from "../../../gateway/usage/budget-ledger";
 import { embeddingEstimate } from "../../../gateway/usage/estimate";
+import { estimateRequest } from "../../../gateway/usage/estimators";
 import type { AdminUsageResponse } from "../../../gateway/usage/routes/admin-usage";
 import type { MeterOptions, Settlement } from "../../../gateway/usage/tenant-usage";
 import { backend, uniquePath } from "../../helpers/backends";
@@ -60,6 +61,23 @@ describe("settlements ride on the next admission", () => {
     expect(await recorded(tenant, "search")).toEqual({ requests: n, calls: n });
     // Every reservation was settled at what its call cost, none left holding budget.
     expect((await meterOf(tenant).budgetUsage()).day.nanoUsd).toBe(n * estimate.nanoUsd);
+  }, 20_000);
+
+  it("settles the request it carries before deciding the new one, so the new one can use the budget the old one gave back", async () => {
+    const tenant = uniqueTenant("freed");
+    // Nothing to answer from: the ask costs its query embedding, far below its estimate.
+    const body = { question: "Who won the 1998 world cup?" };
+    const estimate = estimateRequest("ask", body, env);
+    if (!estimate) throw new Error("no estimate");
+    // Room for one estimate, not two; no fallback within the test: only the second admission can bring the first settlement.
+    const config = usageConfig({ settleDelayMs: 5_000, plans: { default: { dailyUsd: 1.5 * estimate.usd } } });
+    const ask = () => send("/v1/ask", { ...json(body), headers: { "Cache-Control": "no-store" }, tokenOptions: { tenant }, env: config });
+    const first = await ask();
+    expect(first.response.status).toBe(200);
+    const second = await ask();
+    expect(second.response.status).toBe(200);
+    await Promise.all([first.settled, second.settled]);
+    expect((await meterOf(tenant).meterStats()).carried).toBe(1);
   }, 20_000);
 
   it("costs far fewer settle calls than requests when many of one tenant's requests run at once, and loses none", async () => {
