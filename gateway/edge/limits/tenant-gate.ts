@@ -83,8 +83,8 @@ export class TenantGate extends DurableObject<GatewayEnv> implements CorpusGate 
     const { decision, needsFlush } = this.counters.take(request.routeClass, request.rule, now);
     if (request.count) this.usage.count(request.count, decision.allowed, now);
     const budget = request.budget && decision.allowed ? this.usage.admit(request.budget.limits, request.budget.estimate, now) : undefined;
-    // While the tenant is active the counters' look comes within FLUSH_MS; usage rides on it.
-    if (needsFlush || this.usage.hasUnflushed) await this.looks.by(now + FLUSH_MS);
+    // Every admission dirties the counters, whose look comes within FLUSH_MS: usage rides on it.
+    if (needsFlush) await this.looks.by(now + FLUSH_MS);
     return { rate: decision, corpus: this.corpus.state(now), budget };
   }
 

@@ -1,7 +1,7 @@
 // A usage record for every kind of AI call, summed into rollups off the hot
 // path; streams charged by their real usage; recording failures never fail
 // a request; the reports read the rollups back per tenant.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AskResponse } from "../../../gateway/routes/ask";
@@ -82,20 +82,24 @@ describe("metering", () => {
     expect(row?.neurons).toBeCloseTo(((row?.input_tokens ?? 0) * 6058) / 1e6, 9);
   });
 
-  it("keeps the sums when D1 refuses a flush, and writes them at the next one", async () => {
+  it("keeps the sums when D1 refuses a flush, looks again, and writes them at the next look", async () => {
     const t = uniqueTenant("flush");
     const sent = await send("/v1/search", { ...json({ query: "green tea", mode: "vector" }), tokenOptions: { tenant: t } });
     expect(sent.response.status).toBe(200);
     await sent.settled;
+    const stub = meterOf(t);
     await env.DB.exec("ALTER TABLE usage_rollups RENAME TO usage_rollups_away");
     try {
-      await meterOf(t).flushUsage();
+      // A quiet look: it would write, and D1 refuses.
+      await stub.alarmAt(Date.now() + 5_000);
     } finally {
       await env.DB.exec("ALTER TABLE usage_rollups_away RENAME TO usage_rollups");
     }
-    expect(await meterOf(t).pending()).toHaveLength(1);
-    await flushUsage(t);
-    expect(await meterOf(t).pending()).toHaveLength(0);
+    expect(await stub.pending()).toHaveLength(1);
+    // Another look is armed, so the sums cannot be forgotten when the object hibernates.
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).not.toBeNull();
+    await stub.alarmAt(Date.now() + 10_000);
+    expect(await stub.pending()).toHaveLength(0);
     const stored = await env.DB.prepare("SELECT requests FROM usage_rollups WHERE tenant_id = ?").bind(t).all<{ requests: number }>();
     expect(stored.results).toEqual([{ requests: 1 }]);
   });
