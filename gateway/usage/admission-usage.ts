@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../context";
 import type { AdmitRequest } from "../edge/limits/tenant-gate";
 import { waitUntil } from "../edge/wait-until";
+import { rolloutRouteOf } from "../proxy/rollout-middleware";
 import { meterOptions, settleQueueOf } from "./meter-requests";
 import type { Handoff } from "./settle-queue";
 
@@ -23,9 +24,14 @@ export function admissionUsage(c: Context<AppEnv>): AdmissionUsage {
   let handoff: Handoff | undefined;
   let fields: AdmissionUsage["fields"] = {};
   try {
-    const count = meter.route === "other" || meter.route === "proxy" ? meter.route : undefined;
-    handoff = settleQueueOf(c.env).take(meter.tenantId);
-    fields = { settlements: handoff?.settlements, count, meter: meterOptions(c.env) };
+    // A rollout route may yet be handed to the backend: it settles once it is known who served it.
+    const route = meter.route;
+    const count = route === "proxy" || (route === "other" && rolloutRouteOf(c) === undefined) ? route : undefined;
+    const options = meterOptions(c.env);
+    const queue = settleQueueOf(c.env);
+    // Last, once nothing can throw: what is taken must be delivered or given back.
+    handoff = queue.take(meter.tenantId);
+    fields = { settlements: handoff?.settlements, count, meter: options };
   } catch (error) {
     console.error("usage not carried", { error: String(error) });
   }

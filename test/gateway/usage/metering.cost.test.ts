@@ -122,13 +122,14 @@ describe("settlements ride on the next admission", () => {
 });
 
 describe("requests without AI calls are counted at admission", () => {
+  // /v1/models: a route of the edge with no AI call and no rollout in the test configuration.
   const main = backend("main");
 
-  it("counts a documents request and a proxied one, allowed or refused, without settling either, and reports the proxied one as served by the backend", async () => {
+  it("counts a request to a non-AI route and a proxied one, allowed or refused, without settling either, and reports the proxied one as served by the backend", async () => {
     const tenant = uniqueTenant("count");
-    const list = await send("/v1/documents", { tokenOptions: { tenant } });
-    expect(list.response.status).toBe(200);
-    await list.settled;
+    const models = await send("/v1/models", { tokenOptions: { tenant } });
+    expect(models.response.status).toBe(200);
+    await models.settled;
     const path = uniquePath("/api/echo");
     const limits = { RATE_LIMITS: JSON.stringify({ default: { proxy: { requests: 1, windowSeconds: 3600 } } }) };
     const proxied = await edgeAuthed({ tenant }, path, {}, limits);
@@ -150,6 +151,18 @@ describe("requests without AI calls are counted at admission", () => {
     expect(report.requests.servedBy.backend).toBe(2);
     expect(report.requests.servedBy.other).toBe(1);
     expect(report.requests.total).toBe(3);
+  });
+
+  it("records a /v1 request the rollout hands to the backend as served by the backend, once it is known", async () => {
+    const tenant = uniqueTenant("rollout");
+    const proxy = JSON.parse(env.PROXY_CONFIG) as { rollout: unknown[] };
+    // Nobody at the edge for /v1/models: every request goes to the backend.
+    const config = { ...usageConfig({ settleDelayMs: 200 }), PROXY_CONFIG: JSON.stringify({ ...proxy, rollout: [...proxy.rollout, { prefix: "/v1/models", upstream: "main", defaultPercent: 0 }] }) };
+    const forwarded = await send("/v1/models", { tokenOptions: { tenant }, env: config });
+    expect(forwarded.response.headers.get("X-Served-By")).toBe("backend");
+    await forwarded.settled;
+    expect(await recorded(tenant, "proxy")).toEqual({ requests: 1, calls: 0 });
+    expect(await recorded(tenant, "other")).toEqual({ requests: 0, calls: 0 });
   });
 });
 
