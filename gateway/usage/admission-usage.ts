@@ -13,7 +13,7 @@ import type { Handoff } from "./settle-queue";
 
 export interface AdmissionUsage {
   fields: Pick<AdmitRequest, "settlements" | "count" | "meter">;
-  /** The gate answered: the carried settlements are delivered, a counted request needs no settlement. */
+  /** The gate answered: a counted request needs no settlement. */
   admitted(): void;
   /** The gate could not be reached: the settlements wait again for the next call or the fallback. */
   unreachable(): void;
@@ -38,7 +38,6 @@ export function admissionUsage(c: Context<AppEnv>): AdmissionUsage {
   return {
     fields,
     admitted: () => {
-      handoff?.delivered();
       if (fields.count) meter.countedAtAdmit = true;
     },
     unreachable: () => {

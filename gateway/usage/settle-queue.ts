@@ -1,53 +1,48 @@
 // Settlements of finished requests wait in the isolate and ride along with
 // the tenant's next admission call from this isolate (take()), which the
 // request pays for anyway: a busy tenant's usage costs no Durable Object
-// request of its own. When no admission comes within `delayMs`, one fallback
-// call takes every settlement that waited for that tenant. Either way the
-// promise enqueue() returns resolves once its settlement is delivered or given
-// up on (the request's waitUntil holds it), and never rejects: recording never
-// fails a request.
+// request of its own. When no admission takes them within `delayMs`, the
+// oldest waiting request's timer sends everything that waited for that
+// tenant in one fallback call. enqueue()'s promise (the request's waitUntil)
+// never rejects: recording never fails a request.
+//
+// Each request waits on its own timer only. A promise of one request resolved
+// from another request's context is not safe in workerd (its continuations
+// may be dropped, or run where they cannot do I/O): no request waits for
+// another's promise.
 import type { Settlement } from "./tenant-usage";
 
 export type SendSettlements = (tenantId: string, batch: Settlement[]) => Promise<void>;
 
-interface Batch {
-  settlements: Settlement[];
-  done: () => void;
-  sent: Promise<void>;
-}
-
-/** Settlements handed to an admission call: report how it went. */
+/** Settlements handed to an admission call. */
 export interface Handoff {
   settlements: Settlement[];
-  /** The admission call carried them: their requests are done. */
-  delivered(): void;
-  /** The admission call failed: they wait again (and go by fallback); hold the promise with waitUntil. */
+  /** The admission call failed: they wait again, on the caller's timer; hold the promise with waitUntil. */
   failed(): Promise<void>;
 }
 
 export class SettleQueue {
-  private readonly waiting = new Map<string, Batch>();
+  private readonly waiting = new Map<string, Settlement[]>();
 
   constructor(
     private readonly send: SendSettlements,
     readonly delayMs: number,
   ) {}
 
-  enqueue(tenantId: string, settlement: Settlement): Promise<void> {
-    const open = this.waiting.get(tenantId);
-    if (open) {
-      open.settlements.push(settlement);
-      return open.sent;
-    }
-    let done = () => {};
-    const sent = new Promise<void>((resolve) => (done = resolve));
-    const batch: Batch = { settlements: [settlement], done, sent };
+  /** Resolves after `delayMs`, once this settlement has been taken or sent (or given up on). */
+  async enqueue(tenantId: string, settlement: Settlement): Promise<void> {
+    const batch = this.waiting.get(tenantId) ?? [];
+    batch.push(settlement);
     this.waiting.set(tenantId, batch);
-    // The timer runs in the context of the request that opened the batch, which
-    // its waitUntil keeps alive until then. A batch taken by an admission call
-    // meanwhile is no longer waiting: the timer then finds nothing to send.
-    setTimeout(() => void this.fallback(tenantId, batch), this.delayMs);
-    return sent;
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    // Taken by an admission, or sent by an older request's timer: nothing left to do.
+    if (this.waiting.get(tenantId) !== batch) return;
+    this.waiting.delete(tenantId);
+    try {
+      await this.send(tenantId, batch);
+    } catch (error) {
+      console.error("usage not recorded", { tenantId, settlements: batch.length, error: String(error) });
+    }
   }
 
   /** Everything waiting for the tenant, for its next admission call from this isolate. */
@@ -56,26 +51,10 @@ export class SettleQueue {
     if (!batch) return undefined;
     this.waiting.delete(tenantId);
     return {
-      settlements: batch.settlements,
-      delivered: batch.done,
-      failed: () => {
-        // Their requests' waitUntil can let go: the caller's now holds them.
-        const again = Promise.all(batch.settlements.map((s) => this.enqueue(tenantId, s)));
-        batch.done();
-        return again.then(() => undefined);
+      settlements: batch,
+      failed: async () => {
+        await Promise.all(batch.map((s) => this.enqueue(tenantId, s)));
       },
     };
-  }
-
-  private async fallback(tenantId: string, batch: Batch): Promise<void> {
-    if (this.waiting.get(tenantId) !== batch) return;
-    this.waiting.delete(tenantId);
-    try {
-      await this.send(tenantId, batch.settlements);
-    } catch (error) {
-      console.error("usage not recorded", { tenantId, settlements: batch.settlements.length, error: String(error) });
-    } finally {
-      batch.done();
-    }
   }
 }

@@ -39,7 +39,6 @@ describe("settle queue handoff to an admission call", () => {
     const handoff = queue.take("a");
     expect(handoff?.settlements.map((s) => s.actual.usd)).toEqual([1, 2]);
     expect(queue.take("a")).toBeUndefined();
-    handoff?.delivered();
     await Promise.all(waiting);
     await queue.enqueue("b", settlement(3));
     // Only b's fallback went: a's batch had already been carried.
