@@ -144,6 +144,8 @@ describe("requests without AI calls are counted at admission", () => {
     expect(stats.carried).toBe(0);
     expect(await pendingRow(tenant, "other")).toMatchObject({ requests: 1, rejected: 0, calls: 0 });
     expect(await pendingRow(tenant, "proxy")).toMatchObject({ requests: 2, rejected: 1, calls: 0 });
+    // Their latency is not known at admission: none is made up.
+    expect((await pendingRow(tenant, "other"))?.latencyHistogram.every((n) => n === 0)).toBe(true);
 
     await flushUsage(tenant);
     const admin = await send(`/v1/admin/usage?tenant=${tenant}`, { tokenOptions: { tenant: "operator", role: "admin" } });
