@@ -105,7 +105,8 @@ async function report(host: ScriptHost): Promise<number> {
     ["Workers AI, free daily Neurons", s.workersAiFree],
     ["Workers AI, paid Neurons", s.workersAiPaid],
     ["OpenAI", s.openai],
-    ["other routes (no AI)", s.other],
+    ["other edge routes (no AI)", s.other],
+    ["legacy backend (proxied)", s.backend],
   ];
   for (const [label, n] of served) out.push(`  ${pad(label, 32)}${lpad(count(n), 10)}  ${lpad(share(n), 6)}`);
   out.push(`  ${pad("total", 32)}${lpad(count(r.requests.total), 10)}`);

@@ -7,6 +7,7 @@ import type { AppEnv, Caller } from "../context";
 import { ApiError } from "../errors";
 import { requireAuth } from "../edge/auth/require-auth";
 import { admitTenant } from "../edge/limits/admit";
+import { RequestMeter } from "../usage/request-meter";
 import { proxyConfig, type RouteConfig } from "./config";
 import { forward } from "./forward";
 import { upstreamRequestHeaders } from "./headers";
@@ -31,7 +32,9 @@ export const proxy = new Hono<AppEnv>().all("*", async (c) => {
   c.get("edge").route = `${route.prefix}/*`;
   const send = () => forwardTo(c, route, caller, webhookBody ?? c.req.raw.body, websocket, url);
   if (!caller) return send();
-  // An identified caller counts against its tenant's `proxy` limit, like /v1 requests against theirs.
+  // An identified caller counts against its tenant's `proxy` limit, like /v1
+  // requests against theirs, and its tenant's gate counts it as served by the backend.
+  c.set("usage", new RequestMeter(caller.tenantId, caller.subject, "proxy"));
   await admitTenant(c, async () => {
     c.res = await send();
   });

@@ -28,7 +28,13 @@ const UsageConfigSchema = z
       .default({ default: PlanLimits.parse({ dailyUsd: 10, monthlyUsd: 200, tokensPerMinute: 200_000 }) }),
     // The longest usage is summed in memory before it is written to D1 (see
     // tenant-usage.ts for the quiet check that keeps it safe from hibernation).
-    flushSeconds: z.number().int().min(1).max(60).default(60),
+    // Rows written = keys x flushes; reports add the unflushed sums anyway, so
+    // only a restart (a deploy) can lose up to this much of a busy tenant's usage.
+    flushSeconds: z.number().int().min(1).max(3600).default(300),
+    // How long a finished request's settlement waits in its isolate for the
+    // tenant's next admission call to carry it before it goes on its own
+    // (settle-queue.ts). Within waitUntil's 30 s after the response.
+    settleDelayMs: z.number().int().min(0).max(20_000).default(5_000),
     freeNeuronGuard: z
       .object({ enabled: z.boolean().default(false), dailyNeurons: z.number().positive().default(10_000) })
       .strict()

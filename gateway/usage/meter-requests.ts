@@ -1,13 +1,17 @@
-// Middleware: every /v1 request gets a RequestMeter; when it ends, its
-// records and the settlement of its budget reservation go to the tenant's
-// gate (TenantGate), after the response (waitUntil), batched per tenant.
+// Middleware: every /v1 request gets a RequestMeter. When it ends, its
+// records and the settlement of its budget reservation wait in the isolate
+// for the tenant's next admission call (settle-queue.ts), after the response
+// (waitUntil). A request the gate already counted at admission (a route with
+// no AI calls) sends nothing.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { UsageRoute } from "../../shared/usage/record";
 import type { AppEnv } from "../context";
+import { waitUntil } from "../edge/wait-until";
 import { usageConfig } from "./config";
 import { RequestMeter } from "./request-meter";
 import { SettleQueue } from "./settle-queue";
+import type { MeterOptions } from "./tenant-usage";
 
 const ROUTES: [RegExp, UsageRoute][] = [
   [/^\/v1\/chat\/completions\/?$/, "chat"],
@@ -18,18 +22,24 @@ const ROUTES: [RegExp, UsageRoute][] = [
 
 export const usageRouteOf = (path: string): UsageRoute => ROUTES.find(([pattern]) => pattern.test(path))?.[1] ?? "other";
 
-// One queue per meter namespace and configuration (tests run several configurations in one isolate).
+// One queue per gate namespace and configuration (tests run several configurations in one isolate).
 const queues = new WeakMap<GatewayEnv["TENANT_GATE"], Map<string, SettleQueue>>();
 
-function queueFor(env: GatewayEnv): SettleQueue {
+/** What the tenant's gate needs from the gateway's configuration to sum and flush usage. */
+export function meterOptions(env: Pick<GatewayEnv, "USAGE_CONFIG">): MeterOptions {
+  const config = usageConfig(env);
+  return { flushSeconds: config.flushSeconds, reportNeurons: config.freeNeuronGuard.enabled };
+}
+
+/** The isolate's waiting settlements for this gate namespace and configuration. */
+export function settleQueueOf(env: GatewayEnv): SettleQueue {
   const byConfig = queues.get(env.TENANT_GATE) ?? new Map<string, SettleQueue>();
   queues.set(env.TENANT_GATE, byConfig);
   let queue = byConfig.get(env.USAGE_CONFIG ?? "");
   if (!queue) {
     const namespace = env.TENANT_GATE;
-    const config = usageConfig(env);
-    const options = { flushSeconds: config.flushSeconds, reportNeurons: config.freeNeuronGuard.enabled };
-    queue = new SettleQueue((tenantId, batch) => namespace.get(namespace.idFromName(tenantId)).settle(batch, options));
+    const options = meterOptions(env);
+    queue = new SettleQueue((tenantId, batch) => namespace.get(namespace.idFromName(tenantId)).settle(batch, options), usageConfig(env).settleDelayMs);
     byConfig.set(env.USAGE_CONFIG ?? "", queue);
   }
   return queue;
@@ -48,19 +58,16 @@ export const meterRequests = createMiddleware<AppEnv>(async (c, next) => {
   }
 });
 
-/** Sends the request's records and settlement; for streams, called when the stream ends. */
+/** Leaves the request's records and settlement to go with the tenant's next admission; for streams, called when the stream ends. */
 export function settle(c: Context<AppEnv>, meter: RequestMeter, status: number, latencyMs: number): void {
+  if (meter.countedAtAdmit && meter.reservation === undefined && meter.records.length === 0) return;
   meter.finish(status, latencyMs);
   let sent: Promise<void>;
   try {
-    sent = queueFor(c.env).enqueue(meter.tenantId, { reservation: meter.reservation, actual: meter.actual(), records: meter.records });
+    sent = settleQueueOf(c.env).enqueue(meter.tenantId, { reservation: meter.reservation, actual: meter.actual(), records: meter.records });
   } catch (error) {
     console.error("usage not recorded", { error: String(error) });
     return;
   }
-  try {
-    c.executionCtx.waitUntil(sent);
-  } catch {
-    // No execution context (the app called directly): the promise runs on its own.
-  }
+  waitUntil(c, sent);
 }

@@ -26,12 +26,19 @@ export class RequestMeter {
   streaming = false;
   /** The experiment variant ("experiment/variant") the request is in, once a route knows it: its records carry it. */
   variant = "";
+  /** The tenant's gate counted this request when it admitted it (a route without AI calls): nothing to settle. */
+  countedAtAdmit = false;
 
   constructor(
     readonly tenantId: string,
     readonly userId: string,
-    readonly route: UsageRoute,
+    public route: UsageRoute,
   ) {}
+
+  /** The rollout handed the request to the backend: it is recorded as served there. */
+  servedByBackend(): void {
+    this.route = "proxy";
+  }
 
   call(usage: CallUsage): void {
     try {

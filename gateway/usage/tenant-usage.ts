@@ -1,12 +1,13 @@
 // A tenant's budgets and usage sums, for the Durable Object that hosts it
 // (one per tenant, single-threaded: reserve-check-add is atomic). Budgets:
 // reserve an estimate before an AI call, settle the real usage after. Usage:
-// summed in memory per hour and key, flushed into D1 rollups by the host's
-// alarm within `flushSeconds` of the first unflushed record; nothing is
-// written per request. Budget totals are not stored separately: after a
-// restart they are summed back from the tenant's rollups (load()).
-import type { UsageRecord } from "../../shared/usage/record";
-import { RollupAccumulator, type RollupRow } from "../../shared/usage/rollup";
+// summed in memory per hour and key, flushed into D1 rollups at the host's
+// looks (its alarm) once `flushSeconds` old or when the tenant goes quiet;
+// nothing is written per request. Budget totals are not stored separately:
+// after a restart they are summed back from the tenant's rollups (load()).
+import { type UsageRecord, usageRecord } from "../../shared/usage/record";
+import { emptyHistogram } from "../../shared/usage/latency-histogram";
+import { hourOf, RollupAccumulator, type RollupRow, sumsOf } from "../../shared/usage/rollup";
 import { addRollups, sumSince } from "../../shared/usage/rollup-store";
 import { type Admission, type Amount, BudgetLedger, type Units } from "./budget-ledger";
 import type { PlanLimits } from "./config";
@@ -25,21 +26,15 @@ export interface MeterOptions {
   reportNeurons: boolean;
 }
 
-// A Durable Object may hibernate (and lose its memory) 10 s after its last
-// request or event. The alarm therefore looks in at most QUIET_MS after the
-// first unflushed record and after each look: if the object has been quiet
-// that long it flushes now, otherwise it keeps summing, up to flushSeconds.
-const QUIET_MS = 9_000;
-
 export class TenantUsage {
   private ledger = new BudgetLedger();
   private readonly rollups = new RollupAccumulator();
-  private options: MeterOptions = { flushSeconds: 60, reportNeurons: false };
+  private options: MeterOptions = { flushSeconds: 300, reportNeurons: false };
   private firstUnflushedAt: number | undefined;
-  private lastEventAt = 0;
+  /** D1 writes attempted (each writes one row per key), for tests and the cost arithmetic. */
+  flushes = 0;
 
   constructor(
-    private readonly storage: DurableObjectStorage,
     private readonly env: Pick<GatewayEnv, "DB" | "NEURON_ALLOWANCE">,
     private readonly tenantId: string,
   ) {}
@@ -63,38 +58,45 @@ export class TenantUsage {
 
   /** On the hot path: refuses, or holds the estimate until settle(). */
   admit(limits: PlanLimits, estimate: Amount, now = Date.now()): Admission {
-    this.lastEventAt = now;
     return this.ledger.reserve(limits, estimate, now);
   }
 
-  /** Off the hot path: real usage replaces estimates, and records are summed. */
-  async settle(settlements: readonly Settlement[], options: MeterOptions): Promise<void> {
-    const now = Date.now();
+  /** The gateway's settings, which come with every call that brings usage. */
+  configure(options: MeterOptions): void {
+    this.options = options;
+  }
+
+  /** Real usage replaces estimates, and records are summed. */
+  settle(settlements: readonly Settlement[], now = Date.now()): void {
     for (const s of settlements) {
       this.ledger.settle(s.reservation, s.actual, now);
       for (const record of s.records) this.rollups.add(record);
     }
-    this.options = options;
-    this.lastEventAt = now;
-    if (this.firstUnflushedAt === undefined && this.rollups.size > 0) {
-      this.firstUnflushedAt = now;
-      // The host may share its one alarm with other work: make sure it comes soon enough.
-      const at = now + Math.min(QUIET_MS, options.flushSeconds * 1000);
-      const current = await this.storage.getAlarm();
-      if (current === null || current > at) await this.storage.setAlarm(at);
-    }
+    this.noteUnflushed(now);
   }
 
-  /** The host's alarm: flush if the sums are old enough or the object has gone quiet, else look again soon. */
-  async alarm(now = Date.now()): Promise<void> {
+  /** A request without AI calls, counted when it is admitted (or refused) instead of settled after. */
+  count(route: "other" | "proxy", allowed: boolean, now = Date.now()): void {
+    const record = usageRecord({ at: now, tenantId: this.tenantId, userId: "", route, provider: "none", model: "", outcome: allowed ? "ok" : "rejected" });
+    // Its latency is not known at admission: it stays out of the latency histogram.
+    this.rollups.merge({ tenantId: this.tenantId, hour: hourOf(now), route, provider: "none", model: "", variant: "", ...sumsOf(record), latencyHistogram: emptyHistogram() });
+    this.noteUnflushed(now);
+  }
+
+  get hasUnflushed(): boolean {
+    return this.rollups.size > 0;
+  }
+
+  /**
+   * At one of the host's looks: writes the sums when they are `flushSeconds`
+   * old, or when the host says the tenant is quiet (no look would follow
+   * before the object may hibernate). True while sums remain to be written.
+   */
+  async look(now: number, quiet: boolean): Promise<boolean> {
     const first = this.firstUnflushedAt;
-    if (first === undefined) return;
-    const due = first + this.options.flushSeconds * 1000;
-    if (now < due && now - this.lastEventAt < QUIET_MS) {
-      await this.storage.setAlarm(Math.min(due, now + QUIET_MS));
-      return;
-    }
-    await this.flush();
+    if (first === undefined) return false;
+    if (quiet || now >= first + this.options.flushSeconds * 1000) await this.flush();
+    return this.hasUnflushed;
   }
 
   /** Sums not yet flushed to D1, to show with the stored rollups. */
@@ -106,22 +108,26 @@ export class TenantUsage {
     return this.ledger.usage(Date.now());
   }
 
-  /** Writes the sums to D1 and the budget totals to storage; on failure keeps the sums for the next alarm. */
+  /** Writes the sums to D1; on failure keeps them (the host looks again). */
   async flush(): Promise<void> {
     const rows = this.rollups.drain();
+    if (rows.length === 0) return;
+    const first = this.firstUnflushedAt;
     this.firstUnflushedAt = undefined;
+    this.flushes++;
     try {
       await addRollups(this.env.DB, rows);
     } catch (error) {
       for (const row of rows) this.rollups.merge(row);
-      console.error("usage flush failed; kept for the next alarm", { rows: rows.length, error: String(error) });
+      this.firstUnflushedAt = first;
+      console.error("usage flush failed; kept for the next look", { rows: rows.length, error: String(error) });
+      return;
     }
     await this.reportNeurons(rows);
-    if (this.rollups.size > 0) {
-      // Kept after a failed write: try again within the quiet window, before the object may hibernate.
-      this.firstUnflushedAt = Date.now();
-      await this.storage.setAlarm(Date.now() + Math.min(QUIET_MS, this.options.flushSeconds * 1000));
-    }
+  }
+
+  private noteUnflushed(now: number): void {
+    if (this.firstUnflushedAt === undefined && this.rollups.size > 0) this.firstUnflushedAt = now;
   }
 
   /** The deployment-wide free-Neuron guard counts every tenant's Workers AI Neurons per day. */

@@ -16,8 +16,10 @@ export interface ServedBy {
   workersAiFree: number;
   workersAiPaid: number;
   openai: number;
-  /** Requests outside the AI routes (documents, admin, proxied): no AI cost. */
+  /** Requests the edge served outside the AI routes (documents, admin, reports): no AI cost. */
   other: number;
+  /** Requests the legacy backend served (proxied routes, /v1 routes the rollout handed over): not free, its cost is the backend's. */
+  backend: number;
 }
 
 export interface DerivedReport {
@@ -65,7 +67,7 @@ export function freeFraction(dayNeurons: number, freePerDay = FREE_NEURONS_PER_D
  * day over the same range (all tenants), which decides what was free.
  */
 export function deriveReport(rows: readonly RollupRow[], accountNeurons: ReadonlyMap<string, number> = neuronsByDay(rows)): DerivedReport {
-  const served: ServedBy = { cache: 0, noModel: 0, workersAiFree: 0, workersAiPaid: 0, openai: 0, other: 0 };
+  const served: ServedBy = { cache: 0, noModel: 0, workersAiFree: 0, workersAiPaid: 0, openai: 0, other: 0, backend: 0 };
   let listPrice = 0, billedWorkersAi = 0, openai = 0, questions = 0, askBilled = 0, neurons = 0, freeNeurons = 0;
   const ingest = { ingestions: 0, pages: 0, usd: 0 };
   const platform = { vectorQueries: 0, cacheable: 0, cacheStores: 0 };
@@ -87,7 +89,8 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
       ingest.ingestions += r.requests;
       ingest.pages += r.pages;
       ingest.usd += billed;
-    } else if (!AI_ROUTES.has(r.route)) served.other += r.requests;
+    } else if (r.route === "proxy") served.backend += r.requests;
+    else if (!AI_ROUTES.has(r.route)) served.other += r.requests;
     else {
       const hits = r.cacheHits + r.semanticHits;
       served.cache += hits;
@@ -109,7 +112,7 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
       }
     }
 
-    if (r.route !== "other") {
+    if (AI_ROUTES.has(r.route) || r.route === "ingest") {
       const entry = baseline.get(r.route) ?? { usd: 0, requests: 0, hits: 0 };
       const kind = baselineKind(r);
       if (kind) entry.usd += baselineUsd(kind, { inputTokens: r.inputTokens, outputTokens: kind === "chat" ? r.outputTokens : 0 });
@@ -121,7 +124,7 @@ export function deriveReport(rows: readonly RollupRow[], accountNeurons: Readonl
   }
 
   const ai = served.cache + served.noModel + served.workersAiFree + served.workersAiPaid + served.openai;
-  const total = ai + served.other;
+  const total = ai + served.other + served.backend;
   const billed = billedWorkersAi + openai;
   const aiFree = served.cache + served.noModel + served.workersAiFree;
   let baselineTotal = 0;

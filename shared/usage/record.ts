@@ -2,9 +2,13 @@
 // never stored one by one: they are summed into rollups (rollup.ts).
 import type { Provider } from "./prices";
 
-/** What the call served. `other` is any request outside the AI routes (documents, admin, proxied). */
-export type UsageRoute = "chat" | "embeddings" | "search" | "ask" | "ingest" | "other";
-export const USAGE_ROUTES = ["chat", "embeddings", "search", "ask", "ingest", "other"] as const satisfies readonly UsageRoute[];
+/**
+ * What the call served. `other` is any request the edge served outside the AI
+ * routes (documents, admin, reports); `proxy` a request the legacy backend
+ * served (a proxied route, or a /v1 route the rollout handed to the backend).
+ */
+export type UsageRoute = "chat" | "embeddings" | "search" | "ask" | "ingest" | "other" | "proxy";
+export const USAGE_ROUTES = ["chat", "embeddings", "search", "ask", "ingest", "other", "proxy"] as const satisfies readonly UsageRoute[];
 
 /** `hit`: an exact cache (edge); `semantic`: a similar question already answered. */
 export type CacheResult = "miss" | "hit" | "semantic";

@@ -30,7 +30,8 @@ export async function send(path: string, init: RequestInit & { tokenOptions: Tok
 
 export const json = (body: unknown) => ({ method: "POST", body: JSON.stringify(body) });
 
-export const usageConfig = (config: unknown): Partial<GatewayEnv> => ({ USAGE_CONFIG: JSON.stringify(config) });
+/** A USAGE_CONFIG for one test; settlements go after 200 ms unless it says otherwise, as on the local stack. */
+export const usageConfig = (config: Record<string, unknown>): Partial<GatewayEnv> => ({ USAGE_CONFIG: JSON.stringify({ settleDelayMs: 200, ...config }) });
 
 export const meterOf = (tenant: string) => env.TENANT_GATE.get(env.TENANT_GATE.idFromName(tenant));
 

@@ -57,9 +57,10 @@ describe("budgets", () => {
     await flushUsage(tenant);
     const usage = await usageOf(tenant);
     expect(usage.includesUnflushed).toBe(true);
-    expect(usage.totals.requests).toBe(100);
-    expect(usage.totals.rejected).toBe(50);
-    expect(usage.totals.calls).toBe(50);
+    const searches = usage.groups.find((g) => g.key === "search");
+    expect(searches?.requests).toBe(100);
+    expect(searches?.rejected).toBe(50);
+    expect(searches?.calls).toBe(50);
   });
 
   it("limits tokens per minute exactly under 100 concurrent requests, with tokens_rate_limited until the minute ends", async () => {
@@ -114,8 +115,8 @@ describe("budgets", () => {
     const now = Date.now();
     const hour = new Date(now).toISOString().slice(0, 13);
     await addRollups(env.DB, [{ tenantId: tenant, hour, route: "ask", provider: "workers-ai", model: "m", variant: "", ...emptySums(), requests: 1, usd: 0.05, neurons: 4545 }]);
-    const admitted = await runInDurableObject(meterOf(tenant), async (_, state) => {
-      const restarted = new TenantUsage(state.storage, env, tenant);
+    const admitted = await runInDurableObject(meterOf(tenant), async () => {
+      const restarted = new TenantUsage(env, tenant);
       await restarted.load(now);
       const small = { usd: 0.001, neurons: 1, tokens: 10 };
       return {

@@ -9,7 +9,7 @@ import { flushUsage, json, meterOf, send } from "../../helpers/usage";
 
 const allowance = () => env.NEURON_ALLOWANCE.get(env.NEURON_ALLOWANCE.idFromName("account"));
 const today = () => new Date().toISOString().slice(0, 10);
-const guarded = (dailyNeurons: number): GatewayEnv => ({ ...env, USAGE_CONFIG: JSON.stringify({ freeNeuronGuard: { enabled: true, dailyNeurons } }) });
+const guarded = (dailyNeurons: number): GatewayEnv => ({ ...env, USAGE_CONFIG: JSON.stringify({ settleDelayMs: 200, freeNeuronGuard: { enabled: true, dailyNeurons } }) });
 
 describe("free Neuron guard", () => {
   afterEach(() => forgetNeuronAllowance());

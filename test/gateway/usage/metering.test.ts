@@ -1,7 +1,7 @@
 // A usage record for every kind of AI call, summed into rollups off the hot
 // path; streams charged by their real usage; recording failures never fail
 // a request; the reports read the rollups back per tenant.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AskResponse } from "../../../gateway/routes/ask";
@@ -82,34 +82,38 @@ describe("metering", () => {
     expect(row?.neurons).toBeCloseTo(((row?.input_tokens ?? 0) * 6058) / 1e6, 9);
   });
 
-  it("keeps the sums when D1 refuses a flush, and writes them at the next one", async () => {
+  it("keeps the sums when D1 refuses a flush, looks again, and writes them at the next look", async () => {
     const t = uniqueTenant("flush");
     const sent = await send("/v1/search", { ...json({ query: "green tea", mode: "vector" }), tokenOptions: { tenant: t } });
     expect(sent.response.status).toBe(200);
     await sent.settled;
+    const stub = meterOf(t);
     await env.DB.exec("ALTER TABLE usage_rollups RENAME TO usage_rollups_away");
     try {
-      await meterOf(t).flushUsage();
+      // A quiet look: it would write, and D1 refuses.
+      await stub.alarmAt(Date.now() + 5_000);
     } finally {
       await env.DB.exec("ALTER TABLE usage_rollups_away RENAME TO usage_rollups");
     }
-    expect(await meterOf(t).pending()).toHaveLength(1);
-    await flushUsage(t);
-    expect(await meterOf(t).pending()).toHaveLength(0);
+    expect(await stub.pending()).toHaveLength(1);
+    // Another look is armed, so the sums cannot be forgotten when the object hibernates.
+    expect(await runInDurableObject(stub, (_, state) => state.storage.getAlarm())).not.toBeNull();
+    await stub.alarmAt(Date.now() + 10_000);
+    expect(await stub.pending()).toHaveLength(0);
     const stored = await env.DB.prepare("SELECT requests FROM usage_rollups WHERE tenant_id = ?").bind(t).all<{ requests: number }>();
     expect(stored.results).toEqual([{ requests: 1 }]);
   });
 
-  it("flushes by alarm once the tenant is quiet or the sums are old, and keeps summing while it is busy", async () => {
+  it("flushes at a look once the tenant is quiet, and keeps summing while it is busy", async () => {
     const t = uniqueTenant("alarm");
     const sent = await send("/v1/search", { ...json({ query: "green tea", mode: "vector" }), tokenOptions: { tenant: t } });
     await sent.settled;
     const stub = meterOf(t);
-    // Right after a request the tenant is busy: the alarm looks again later instead of writing.
+    // Right after a request the tenant is busy: the look keeps the sums and arms the next one.
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stub.pending()).toHaveLength(1);
-    // Nine quiet seconds later (before the object could hibernate) it writes.
-    await stub.usageAlarmAt(Date.now() + 9_000);
+    // A look interval later with no request since, it writes (before the object could hibernate).
+    await stub.alarmAt(Date.now() + 5_000);
     expect(await stub.pending()).toHaveLength(0);
     const stored = await env.DB.prepare("SELECT requests FROM usage_rollups WHERE tenant_id = ?").bind(t).all<{ requests: number }>();
     expect(stored.results).toEqual([{ requests: 1 }]);
@@ -138,9 +142,10 @@ describe("metering", () => {
     const byDay = await usageOf(tenant, "groupBy=day");
     expect(byDay.groups.map((g) => g.key)).toEqual([new Date().toISOString().slice(0, 10)]);
     expect(byDay.totals.usd).toBeCloseTo(byModel.totals.usd, 12);
+    // A stranger's report holds nothing of this tenant: only the report request itself, counted when admitted.
     const stranger = await usageOf(uniqueTenant("stranger"));
-    expect(stranger.totals.requests).toBe(0);
-    expect(stranger.groups).toEqual([]);
+    expect(stranger.groups.map((g) => [g.key, g.requests])).toEqual([["other", 1]]);
+    expect(stranger.totals.calls).toBe(0);
   });
 
   it("rejects a bad range with invalid_request", async () => {

@@ -28,3 +28,32 @@ describe("settle queue", () => {
     await expect(Promise.all([queue.enqueue("a", settlement(1)), queue.enqueue("a", settlement(2))])).resolves.toEqual([undefined, undefined]);
   });
 });
+
+describe("settle queue handoff to an admission call", () => {
+  it("hands every waiting settlement to the tenant's next admission, and its fallback then sends nothing", async () => {
+    const sent: number[][] = [];
+    const queue = new SettleQueue(async (_, batch) => {
+      sent.push(batch.map((s) => s.actual.usd));
+    }, 20);
+    const waiting = [queue.enqueue("a", settlement(1)), queue.enqueue("a", settlement(2))];
+    const handoff = queue.take("a");
+    expect(handoff?.settlements.map((s) => s.actual.usd)).toEqual([1, 2]);
+    expect(queue.take("a")).toBeUndefined();
+    await Promise.all(waiting);
+    await queue.enqueue("b", settlement(3));
+    // Only b's fallback went: a's batch had already been carried.
+    expect(sent).toEqual([[3]]);
+  });
+
+  it("sends what a failed admission carried by the fallback instead", async () => {
+    const sent: number[][] = [];
+    const queue = new SettleQueue(async (_, batch) => {
+      sent.push(batch.map((s) => s.actual.usd));
+    }, 20);
+    const waiting = queue.enqueue("a", settlement(1));
+    const handoff = queue.take("a");
+    if (!handoff) throw new Error("nothing handed over");
+    await Promise.all([waiting, handoff.failed()]);
+    expect(sent).toEqual([[1]]);
+  });
+});

@@ -25,6 +25,7 @@ const rows: RollupRow[] = [
   row({ hour: "2026-11-02T10", route: "search", provider: "none", model: "", requests: 5, cacheHits: 5 }),
   row({ hour: "2026-11-02T11", route: "chat", provider: "openai", model: "gpt-4o-mini", requests: 4, calls: 4, inputTokens: 4_000, outputTokens: 1_000, usd: 0.0012 }),
   row({ hour: "2026-11-02T11", route: "other", provider: "none", model: "", requests: 50 }),
+  row({ hour: "2026-11-02T11", route: "proxy", provider: "none", model: "", requests: 30, rejected: 2 }),
   row({ hour: "2026-11-02T12", route: "ingest", provider: "workers-ai", model: BGE, requests: 2, calls: 3, pages: 10, inputTokens: 50_000, neurons: 50_000 * 0.006058 }),
   row({ hour: "2026-11-03T08", route: "ask", provider: "workers-ai", model: LLAMA, requests: 100, calls: 100, inputTokens: 400_000, outputTokens: 20_000, neurons: day2Llama }),
 ];
@@ -52,18 +53,20 @@ describe("the usage report", () => {
     expect(report.requests.servedBy.workersAiPaid).toBeCloseTo(100 * (1 - f2), 9);
     expect(report.requests.servedBy.openai).toBe(4);
     expect(report.requests.servedBy.other).toBe(50);
+    expect(report.requests.servedBy.backend).toBe(30);
     expect(report.requests.ai).toBeCloseTo(144, 9);
-    expect(report.requests.total).toBeCloseTo(194, 9);
+    expect(report.requests.total).toBeCloseTo(224, 9);
     expect(report.requests.questions).toBe(115);
     expect(report.ingest).toEqual({ ingestions: 2, pages: 10, usd: 0 });
   });
 
   it("derives the shares and unit costs", () => {
     const billed = 0.0012 + (day2Llama - 10_000) * USD_PER_NEURON;
-    expect(report.freeShare).toBeCloseTo((7 + 3 + 30 + 100 * f2 + 50) / 194, 12);
+    // Requests the backend served are not on the free tier: only the edge's own are.
+    expect(report.freeShare).toBeCloseTo((7 + 3 + 30 + 100 * f2 + 50) / 224, 12);
     expect(report.aiFreeShare).toBeCloseTo((7 + 3 + 30 + 100 * f2) / 144, 12);
     expect(report.cacheHitRate).toBeCloseTo(7 / 144, 12);
-    expect(report.usdPer1kRequests).toBeCloseTo((billed / 194) * 1000, 12);
+    expect(report.usdPer1kRequests).toBeCloseTo((billed / 224) * 1000, 12);
     expect(report.usdPer1kQuestions).toBeCloseTo((((day2Llama - 10_000) * USD_PER_NEURON) / 115) * 1000, 12);
     expect(report.usdPerIngestedPage).toBe(0);
   });
