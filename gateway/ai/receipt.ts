@@ -6,6 +6,8 @@
 // A receipt is tied to its tenant: verified with another tenant's id it fails,
 // exactly as a forged or altered one does.
 
+import { base64url } from "jose";
+
 const PREFIX = "chatcmpl-";
 const VERSION = "1";
 /** 128 bits of HMAC-SHA256 (RFC 2104 allows truncation to half the output or more). */
@@ -27,8 +29,8 @@ const encoder = new TextEncoder();
 
 export async function signReceipt(key: CryptoKey, tenantId: string, receipt: Receipt): Promise<string> {
   const fields = [VERSION, receipt.requestId, String(Math.floor(receipt.at / 1000)), receipt.experiment, receipt.variant, receipt.model];
-  const payload = base64url(encoder.encode(fields.join(SEPARATOR)));
-  return `${PREFIX}${payload}.${base64url(await mac(key, tenantId, payload))}`;
+  const payload = base64url.encode(fields.join(SEPARATOR));
+  return `${PREFIX}${payload}.${base64url.encode(new Uint8Array(await mac(key, tenantId, payload)))}`;
 }
 
 /** The receipt, if `id` is one this deployment signed for this tenant; undefined for anything else. */
@@ -52,14 +54,9 @@ async function mac(key: CryptoKey, tenantId: string, payload: string): Promise<A
   return signature.slice(0, MAC_BYTES);
 }
 
-function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  return btoa(String.fromCharCode(...view)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
 function fromBase64url(text: string): Uint8Array | undefined {
   try {
-    return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+    return base64url.decode(text);
   } catch {
     return undefined;
   }
