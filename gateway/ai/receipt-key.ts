@@ -3,15 +3,13 @@
 // one too short) chat still answers, with plain ids, and feedback answers
 // server_misconfigured naming the setting.
 import { z } from "zod";
-
-// As for JWT_SECRET (RFC 2104: a key shorter than the hash output weakens HMAC-SHA256).
-const MIN_SECRET_BYTES = 32;
+import { longEnoughForHmac, MIN_HMAC_SECRET_BYTES } from "../hmac-secret";
 
 const Secret = z
   .string()
   .optional()
   .transform((value) => value?.trim() || undefined)
-  .pipe(z.string({ error: "is missing" }).refine((s) => new TextEncoder().encode(s).byteLength >= MIN_SECRET_BYTES, `must be at least ${MIN_SECRET_BYTES} bytes`));
+  .pipe(z.string({ error: "is missing" }).refine(longEnoughForHmac, `must be at least ${MIN_HMAC_SECRET_BYTES} bytes`));
 
 export type ReceiptKey = { ok: true; key: CryptoKey } | { ok: false; problem: string };
 

@@ -2,9 +2,7 @@
 // zod; a bad value is a server misconfiguration whose message names the setting.
 import { z } from "zod";
 import { ApiError } from "../../errors";
-
-// RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
-const MIN_SECRET_BYTES = 32;
+import { longEnoughForHmac, MIN_HMAC_SECRET_BYTES } from "../../hmac-secret";
 const DAY_SECONDS = 24 * 3600;
 
 const optional = z
@@ -14,10 +12,7 @@ const optional = z
 
 const Settings = z.object({
   // Optional only when an identity provider (JWT_JWKS_URL) signs the tokens instead.
-  JWT_SECRET: optional.refine(
-    (secret) => secret === undefined || new TextEncoder().encode(secret).byteLength >= MIN_SECRET_BYTES,
-    `must be at least ${MIN_SECRET_BYTES} bytes`,
-  ),
+  JWT_SECRET: optional.refine((secret) => secret === undefined || longEnoughForHmac(secret), `must be at least ${MIN_HMAC_SECRET_BYTES} bytes`),
   JWT_JWKS_URL: optional,
   JWT_ISSUER: optional,
   JWT_AUDIENCE: optional,
