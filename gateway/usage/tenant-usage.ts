@@ -6,8 +6,7 @@
 // nothing is written per request. Budget totals are not stored separately:
 // after a restart they are summed back from the tenant's rollups (load()).
 import { type UsageRecord, usageRecord } from "../../shared/usage/record";
-import { emptyHistogram } from "../../shared/usage/latency-histogram";
-import { hourOf, RollupAccumulator, type RollupRow, sumsOf } from "../../shared/usage/rollup";
+import { RollupAccumulator, type RollupRow } from "../../shared/usage/rollup";
 import { addRollups, sumSince } from "../../shared/usage/rollup-store";
 import { type Admission, type Amount, BudgetLedger, type Units } from "./budget-ledger";
 import type { PlanLimits } from "./config";
@@ -79,7 +78,7 @@ export class TenantUsage {
   count(route: "other" | "proxy", allowed: boolean, now = Date.now()): void {
     const record = usageRecord({ at: now, tenantId: this.tenantId, userId: "", route, provider: "none", model: "", outcome: allowed ? "ok" : "rejected" });
     // Its latency is not known at admission: it stays out of the latency histogram.
-    this.rollups.merge({ tenantId: this.tenantId, hour: hourOf(now), route, provider: "none", model: "", variant: "", ...sumsOf(record), latencyHistogram: emptyHistogram() });
+    this.rollups.add(record, false);
     this.noteUnflushed(now);
   }
 

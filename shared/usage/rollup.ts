@@ -60,7 +60,8 @@ export function addSums(into: RollupSums, from: RollupSums): void {
   into.latencyHistogram = addHistograms(into.latencyHistogram, from.latencyHistogram);
 }
 
-export function sumsOf(record: UsageRecord): RollupSums {
+/** `timed`: false for a record whose latency is not known (counted at admission): it stays out of the histogram. */
+export function sumsOf(record: UsageRecord, timed = true): RollupSums {
   return {
     requests: record.requests,
     // A request answered without a model made no call.
@@ -75,7 +76,7 @@ export function sumsOf(record: UsageRecord): RollupSums {
     usd: record.usd,
     latencyMs: record.latencyMs,
     pages: record.pages,
-    latencyHistogram: record.requests === 1 && record.outcome === "ok" ? histogramOf(record.latencyMs) : emptyHistogram(),
+    latencyHistogram: timed && record.requests === 1 && record.outcome === "ok" ? histogramOf(record.latencyMs) : emptyHistogram(),
   };
 }
 
@@ -83,7 +84,7 @@ export function sumsOf(record: UsageRecord): RollupSums {
 export class RollupAccumulator {
   private rows = new Map<string, RollupRow>();
 
-  add(record: UsageRecord): void {
+  add(record: UsageRecord, timed = true): void {
     const key: RollupKey = {
       tenantId: record.tenantId,
       hour: hourOf(record.at),
@@ -92,7 +93,7 @@ export class RollupAccumulator {
       model: record.model,
       variant: record.variant,
     };
-    this.merge({ ...key, ...sumsOf(record) });
+    this.merge({ ...key, ...sumsOf(record, timed) });
   }
 
   merge(row: RollupRow): void {
