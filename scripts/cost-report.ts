@@ -5,7 +5,7 @@
 // it. Exit codes: 0 printed, 1 the gateway could not be read, 2 bad usage.
 import type { AdminUsageResponse } from "../gateway/usage/routes/admin-usage";
 import { type CostLines, DURABLE_OBJECT_REQUESTS_PER_REQUEST, project, SPEC } from "../shared/usage/projection";
-import { gatewayTarget, one, parseOptions, positiveInteger, runStoppable, Stop, unreachable } from "./cli";
+import { type GatewayTarget, gatewayTarget, one, parseOptions, positiveInteger, runStoppable, Stop, unreachable } from "./cli";
 import { localAuth, signLocalToken } from "./dev-credentials";
 import type { ScriptHost } from "./host";
 
@@ -21,7 +21,8 @@ export const USAGE = `usage: npm run -s cost:report -- [options]
 
 interface Args {
   url: string;
-  urlSource: ReturnType<typeof gatewayTarget>;
+  /** Where the URL came from, for the message when the gateway cannot be reached. */
+  target: GatewayTarget;
   token: string | undefined;
   from: string | undefined;
   to: string | undefined;
@@ -42,7 +43,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   if (!requests.ok) throw new Stop(requests.error, 2);
   return {
     url: target.value.url.replace(/\/$/, ""),
-    urlSource: target,
+    target: target.value,
     token: one(parsed.value, "token"),
     from: one(parsed.value, "from"),
     to: one(parsed.value, "to"),
@@ -82,8 +83,7 @@ async function report(host: ScriptHost): Promise<number> {
   try {
     response = await fetch(`${args.url}/v1/admin/usage?${query}`, { headers: { Authorization: `Bearer ${token}` } });
   } catch (error) {
-    if (!args.urlSource.ok) throw error;
-    throw new Stop(unreachable(args.urlSource.value, error), 1);
+    throw new Stop(unreachable(args.target, error), 1);
   }
   if (!response.ok) throw new Stop(`GET /v1/admin/usage answered ${response.status}: ${(await response.text()).slice(0, 300)}`, 1);
   const body: AdminUsageResponse = await response.json();
